@@ -1,0 +1,379 @@
+package assessment
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	q "github.com/dpia-tool/dpia/questionnaires"
+)
+
+// Input is what the engine grades: the system, the packs chosen, the answers and the evidence
+// summary (detection counts by type).
+type Input struct {
+	System   System
+	Packs    []string
+	Answers  map[string]q.Value
+	Evidence map[string]int
+}
+
+// Grade grades the input against the pack set. It is pure and deterministic: the same input
+// gives the same Result. Answers must be valid for the set (see ValidateAnswers).
+func Grade(set *q.Set, in Input) (Result, error) {
+	if err := ValidateAnswers(set, in.Answers); err != nil {
+		return Result{}, err
+	}
+	if err := checkPacks(set, in.Packs); err != nil {
+		return Result{}, err
+	}
+	g := &grader{set: set, in: in}
+	if err := g.visibility(); err != nil {
+		return Result{}, err
+	}
+	res := Result{System: in.System, Jurisdictions: map[string]string{}, Findings: []Finding{}}
+	res.Laws = g.laws()
+	var err error
+	if res.Findings, err = g.findings(); err != nil {
+		return Result{}, err
+	}
+	if res.DPIA, err = g.dpia(); err != nil {
+		return Result{}, err
+	}
+	if res.Scenarios, err = g.scenarios(); err != nil {
+		return Result{}, err
+	}
+	res.AIAct = aiActTier(res.Findings, res.Laws)
+	res.Risk, res.Jurisdictions = riskLevels(res.Findings, res.Laws)
+	res.Completeness, res.Unanswered = g.completeness()
+	res.Hidden = g.hidden()
+	return res, nil
+}
+
+type grader struct {
+	set      *q.Set
+	in       Input
+	visible  map[string]bool
+	applies  map[string]bool // pack id → applies
+	why      map[string]string
+	state    *q.State // evaluates against the answers that count
+	selected map[string]bool
+}
+
+// checkPacks rejects pack ids that do not exist.
+func checkPacks(set *q.Set, packs []string) error {
+	for _, id := range packs {
+		if set.Pack(id) == nil {
+			ids := make([]string, 0, len(set.Packs))
+			for _, p := range set.Packs {
+				ids = append(ids, p.ID.Value)
+			}
+			return fmt.Errorf("unknown pack %q (packs: %s)", id, strings.Join(ids, ", "))
+		}
+	}
+	return nil
+}
+
+// visibility decides which questions are shown: those whose pack applies and whose show_if
+// holds over the answers of the questions already decided visible. Hidden answers never count.
+func (g *grader) visibility() error {
+	g.visible = map[string]bool{}
+	g.applies = map[string]bool{}
+	g.why = map[string]string{}
+	g.selected = map[string]bool{}
+	for _, id := range g.in.Packs {
+		g.selected[id] = true
+	}
+	counted := map[string]q.Value{}
+	g.state = q.NewState(counted, g.in.Evidence)
+	for _, qu := range g.set.VisibilityOrder() {
+		ok, err := g.packApplies(qu.Pack)
+		if err != nil {
+			return err
+		}
+		if ok {
+			ok, _, err = g.state.Eval(&qu.ShowIf)
+			if err != nil {
+				return fmt.Errorf("question %s show_if: %w", qu.ID.Value, err)
+			}
+		}
+		g.visible[qu.ID.Value] = ok
+		if v, has := g.in.Answers[qu.ID.Value]; ok && has && len(v) > 0 {
+			counted[qu.ID.Value] = v
+		}
+	}
+	for _, p := range g.set.Packs {
+		if _, err := g.packApplies(p.ID.Value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// packApplies evaluates (once) whether a pack applies: core packs always; others when chosen
+// (or when no choice was made) and their applies_if holds.
+func (g *grader) packApplies(id string) (bool, error) {
+	if v, ok := g.applies[id]; ok {
+		return v, nil
+	}
+	p := g.set.Pack(id)
+	switch {
+	case p.Core:
+		g.applies[id], g.why[id] = true, "always applies"
+	case len(g.selected) > 0 && !g.selected[id]:
+		g.applies[id], g.why[id] = false, "not chosen for this assessment"
+	default:
+		ok, reads, err := g.state.Eval(&p.AppliesIf)
+		if err != nil {
+			return false, fmt.Errorf("pack %s applies_if: %w", id, err)
+		}
+		g.applies[id] = ok
+		switch {
+		case p.AppliesIf.Empty():
+			g.why[id] = "applies to every assessment"
+		case ok:
+			g.why[id] = "in scope: " + strings.Join(g.because(reads), "; ")
+		default:
+			g.why[id] = "out of scope: " + strings.Join(g.because(reads), "; ")
+		}
+	}
+	return g.applies[id], nil
+}
+
+func (g *grader) laws() []LawScope {
+	var out []LawScope
+	for _, p := range g.set.Packs {
+		if p.Core {
+			continue
+		}
+		out = append(out, LawScope{
+			Pack: p.ID.Value, Law: p.Law.ID.Value, Jurisdiction: p.Jurisdiction.Value,
+			Version: p.Law.Version.Value, CurrentTo: p.Law.CurrentTo.Value,
+			Applies: g.applies[p.ID.Value], Reason: g.why[p.ID.Value],
+		})
+	}
+	return out
+}
+
+// because renders what a condition read: "id = value" for answers, "evidence.type = n" for
+// evidence counts.
+func (g *grader) because(r q.Reads) []string {
+	out := make([]string, 0, len(r.Answers)+len(r.Evidence))
+	for _, id := range r.Answers {
+		out = append(out, id+" = "+formatValue(g.state.Answers[id]))
+	}
+	for _, t := range r.Evidence {
+		out = append(out, "evidence."+t+" = "+strconv.Itoa(g.in.Evidence[t]))
+	}
+	return out
+}
+
+func formatValue(v q.Value) string {
+	if len(v) == 0 {
+		return "(unanswered)"
+	}
+	return strings.Join(v, ", ")
+}
+
+func (g *grader) findings() ([]Finding, error) {
+	out := []Finding{}
+	for _, r := range g.set.Rules {
+		if r.Disabled || !g.applies[r.Pack] {
+			continue
+		}
+		ok, reads, err := g.state.Eval(&r.When)
+		if err != nil {
+			return nil, fmt.Errorf("rule %s: %w", r.ID.Value, err)
+		}
+		if !ok {
+			continue
+		}
+		f, err := g.finding(r, reads)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	sortFindings(out)
+	return out, nil
+}
+
+func (g *grader) finding(r *q.Rule, reads q.Reads) (Finding, error) {
+	matrix := MatrixFor(g.set.Pack(r.Pack))
+	f := Finding{
+		ID: r.ID.Value, Title: r.Title.En, Law: r.Law.Value, Article: r.Article.Value,
+		Outcome: r.Outcome.Value, Jurisdiction: q.Laws[r.Law.Value],
+		Severity: r.Severity.Value, Likelihood: r.Likelihood.Value,
+		Because: g.because(reads), Mitigations: []AppliedMitigation{},
+		Explanation: r.Explanation.En, Recommendation: r.Recommendation.En,
+		Penalty: r.Penalty.En, Note: r.Note.En, Evidence: []string{}, Pack: r.Pack,
+	}
+	f.Inherent = matrix.Level(f.Severity, f.Likelihood)
+	sev, lik := f.Severity, f.Likelihood
+	for i := range r.Mitigations {
+		m := &r.Mitigations[i]
+		ok, mr, err := g.state.Eval(&m.When)
+		if err != nil {
+			return Finding{}, fmt.Errorf("rule %s mitigation %s: %w", r.ID.Value, m.ID.Value, err)
+		}
+		if !ok {
+			continue
+		}
+		sev -= m.Reduces.Severity.Value
+		lik -= m.Reduces.Likelihood.Value
+		f.Mitigations = append(f.Mitigations, AppliedMitigation{
+			ID: m.ID.Value, Text: m.Text.En, Severity: m.Reduces.Severity.Value,
+			Likelihood: m.Reduces.Likelihood.Value, Because: g.because(mr),
+		})
+	}
+	f.ResidualSeverity, f.ResidualLikelihood = max(sev, 1), max(lik, 1)
+	f.Residual = matrix.Level(f.ResidualSeverity, f.ResidualLikelihood)
+	for _, e := range r.Evidence {
+		f.Evidence = append(f.Evidence, e.Value)
+		if n := g.in.Evidence[e.Value]; n > 0 {
+			if f.EvidenceFound == nil {
+				f.EvidenceFound = map[string]int{}
+			}
+			f.EvidenceFound[e.Value] = n
+		}
+	}
+	return f, nil
+}
+
+// sortFindings orders findings by residual level, then inherent level, severity, law,
+// article and id, so the most serious come first and the order is stable.
+func sortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if x, y := LevelRank(a.Residual), LevelRank(b.Residual); x != y {
+			return x > y
+		}
+		if x, y := LevelRank(a.Inherent), LevelRank(b.Inherent); x != y {
+			return x > y
+		}
+		if a.Severity*a.Likelihood != b.Severity*b.Likelihood {
+			return a.Severity*a.Likelihood > b.Severity*b.Likelihood
+		}
+		if a.Law != b.Law {
+			return a.Law < b.Law
+		}
+		if a.Article != b.Article {
+			return a.Article < b.Article
+		}
+		return a.ID < b.ID
+	})
+}
+
+func (g *grader) dpia() (DPIA, error) {
+	d := DPIA{Criteria: []string{}, Cases: []string{}, Reasons: []string{}}
+	for _, c := range g.set.Criteria {
+		if !g.applies[c.Pack] {
+			continue
+		}
+		ok, reads, err := g.state.Eval(&c.When)
+		if err != nil {
+			return d, fmt.Errorf("criterion %s: %w", c.ID.Value, err)
+		}
+		if ok {
+			d.Criteria = append(d.Criteria, c.ID.Value)
+			d.Reasons = append(d.Reasons, fmt.Sprintf("%s (%s): %s", c.Title.En, c.Article.Value, strings.Join(g.because(reads), "; ")))
+		}
+	}
+	for _, c := range g.set.Mandatory {
+		if !g.applies[c.Pack] {
+			continue
+		}
+		ok, reads, err := g.state.Eval(&c.When)
+		if err != nil {
+			return d, fmt.Errorf("criterion %s: %w", c.ID.Value, err)
+		}
+		if ok {
+			d.Cases = append(d.Cases, c.ID.Value)
+			d.Reasons = append(d.Reasons, fmt.Sprintf("GDPR Art. %s: %s: %s", c.Article.Value, c.Title.En, strings.Join(g.because(reads), "; ")))
+		}
+	}
+	d.Required = len(d.Criteria) >= 2 || len(d.Cases) > 0
+	return d, nil
+}
+
+func (g *grader) scenarios() ([]ScenarioMatch, error) {
+	out := []ScenarioMatch{}
+	for _, sc := range g.set.Scenarios {
+		m := ScenarioMatch{ID: sc.ID.Value, Title: sc.Title.En, Matched: []string{}, Missing: []string{}}
+		total, got := 0, 0
+		for i := range sc.Traits {
+			t := &sc.Traits[i]
+			ok, _, err := g.state.Eval(&t.When)
+			if err != nil {
+				return nil, fmt.Errorf("scenario %s trait %s: %w", sc.ID.Value, t.ID.Value, err)
+			}
+			total += t.Weight.Value
+			label := t.Label.En
+			if label == "" {
+				label = t.ID.Value
+			}
+			if ok {
+				got += t.Weight.Value
+				m.Matched = append(m.Matched, label)
+			} else {
+				m.Missing = append(m.Missing, label)
+			}
+		}
+		if total > 0 {
+			m.Similarity = round2(float64(got) / float64(total))
+		}
+		out = append(out, m)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Similarity != out[j].Similarity {
+			return out[i].Similarity > out[j].Similarity
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out, nil
+}
+
+func round2(x float64) float64 { return math.Round(x*100) / 100 }
+
+// completeness is the share of visible required questions that are answered.
+func (g *grader) completeness() (float64, []string) {
+	total, done := 0, 0
+	missing := []string{}
+	for _, qu := range g.set.Questions {
+		if !g.visible[qu.ID.Value] || !qu.IsRequired() {
+			continue
+		}
+		total++
+		if len(g.state.Answers[qu.ID.Value]) > 0 {
+			done++
+		} else {
+			missing = append(missing, qu.ID.Value)
+		}
+	}
+	if total == 0 {
+		return 1, missing
+	}
+	return round2(float64(done) / float64(total)), missing
+}
+
+func (g *grader) hidden() []string {
+	out := []string{}
+	for id, v := range g.in.Answers {
+		if len(v) > 0 && !g.visible[id] {
+			out = append(out, id)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Visible returns, for a pack set and answers, which questions are shown. The TUI uses it for
+// live skip logic.
+func Visible(set *q.Set, packs []string, answers map[string]q.Value) (map[string]bool, error) {
+	g := &grader{set: set, in: Input{Packs: packs, Answers: answers}}
+	if err := g.visibility(); err != nil {
+		return nil, err
+	}
+	return g.visible, nil
+}

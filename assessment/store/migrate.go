@@ -1,0 +1,132 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migrations are the schema steps in order; migration i takes the schema
+// from version i to version i+1 (PRAGMA user_version). Append new steps at
+// the end and never edit a released one.
+var migrations = []string{
+	// 1: assessments, answers, notes and the append-only event log.
+	`
+CREATE TABLE assessments (
+	id          TEXT PRIMARY KEY,
+	name        TEXT NOT NULL,
+	system_name TEXT NOT NULL DEFAULT '',
+	description TEXT NOT NULL DEFAULT '',
+	owner       TEXT NOT NULL DEFAULT '',
+	packs       TEXT NOT NULL DEFAULT '[]',
+	status      TEXT NOT NULL DEFAULT 'draft',
+	archived    INTEGER NOT NULL DEFAULT 0,
+	created_at  TEXT NOT NULL,
+	updated_at  TEXT NOT NULL,
+	log_head    TEXT NOT NULL DEFAULT ''
+) STRICT;
+
+CREATE TABLE answers (
+	assessment_id TEXT NOT NULL REFERENCES assessments(id),
+	question_id   TEXT NOT NULL,
+	value         TEXT NOT NULL,
+	updated_at    TEXT NOT NULL,
+	PRIMARY KEY (assessment_id, question_id)
+) STRICT;
+
+CREATE TABLE notes (
+	assessment_id TEXT NOT NULL REFERENCES assessments(id),
+	question_id   TEXT NOT NULL,
+	text          TEXT NOT NULL,
+	updated_at    TEXT NOT NULL,
+	PRIMARY KEY (assessment_id, question_id)
+) STRICT;
+
+CREATE TABLE events (
+	seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+	assessment_id TEXT NOT NULL REFERENCES assessments(id),
+	at            TEXT NOT NULL,
+	actor         TEXT NOT NULL,
+	kind          TEXT NOT NULL,
+	subject       TEXT NOT NULL,
+	old           TEXT NOT NULL,
+	new           TEXT NOT NULL,
+	prev_hash     TEXT NOT NULL,
+	hash          TEXT NOT NULL
+) STRICT;
+
+CREATE INDEX events_by_assessment ON events (assessment_id, seq);
+
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+BEGIN
+	SELECT RAISE(ABORT, 'events are append-only');
+END;
+
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+BEGIN
+	SELECT RAISE(ABORT, 'events are append-only');
+END;
+`,
+}
+
+// SchemaVersion returns the schema version (PRAGMA user_version) this
+// build creates and understands.
+func SchemaVersion() int { return len(migrations) }
+
+// migrate applies pending migrations, each in its own transaction. It reads
+// the version again inside each transaction, so two processes opening a new
+// workspace at once apply every step exactly once.
+func (s *SQLite) migrate(ctx context.Context) error {
+	v, err := userVersion(ctx, s.db)
+	if err != nil {
+		return s.openErr(err)
+	}
+	for v < len(migrations) {
+		if v, err = s.migrateOne(ctx); err != nil {
+			return err
+		}
+	}
+	if v > len(migrations) {
+		return fmt.Errorf("open workspace %s: schema version %d is newer than this dpia understands (%d); upgrade dpia",
+			s.dir, v, len(migrations))
+	}
+	return nil
+}
+
+// migrateOne applies the next pending migration and returns the version
+// reached.
+func (s *SQLite) migrateOne(ctx context.Context) (int, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, s.fail("migrate workspace", err)
+	}
+	defer tx.Rollback()
+	v, err := userVersion(ctx, tx)
+	if err != nil {
+		return 0, s.fail("migrate workspace", err)
+	}
+	if v >= len(migrations) {
+		return v, nil
+	}
+	if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
+		return 0, s.fail(fmt.Sprintf("migrate workspace to version %d", v+1), err)
+	}
+	// PRAGMA takes no bound parameters; v+1 is an int we computed.
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", v+1)); err != nil {
+		return 0, s.fail("migrate workspace", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, s.fail("migrate workspace", err)
+	}
+	return v + 1, nil
+}
+
+type queryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func userVersion(ctx context.Context, q queryer) (int, error) {
+	var v int
+	err := q.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v)
+	return v, err
+}
