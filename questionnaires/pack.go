@@ -39,18 +39,18 @@ var EvidenceTypes = []string{
 
 // Pack is one questionnaire pack file.
 type Pack struct {
-	ID           Str        `yaml:"id"`
-	Title        Text       `yaml:"title"`
-	Jurisdiction Str        `yaml:"jurisdiction"`
-	Law          LawInfo    `yaml:"law"`
-	Core         bool       `yaml:"core"`
-	Order        int        `yaml:"order"`
-	AppliesIf    Cond       `yaml:"applies_if"`
-	Scope        Text       `yaml:"scope"`
-	Matrix       [][]Str    `yaml:"matrix"`
-	Sections     []*Section `yaml:"sections"`
-	Rules        []*Rule    `yaml:"rules"`
-	DPIA         DPIABlock  `yaml:"dpia"`
+	ID           Str         `yaml:"id"`
+	Title        Text        `yaml:"title"`
+	Jurisdiction Str         `yaml:"jurisdiction"`
+	Law          LawInfo     `yaml:"law"`
+	Core         bool        `yaml:"core"`
+	Order        int         `yaml:"order"`
+	AppliesIf    Cond        `yaml:"applies_if"`
+	Scope        Text        `yaml:"scope"`
+	Matrix       [][]Str     `yaml:"matrix"`
+	Sections     []*Section  `yaml:"sections"`
+	Rules        []*Rule     `yaml:"rules"`
+	DPIA         DPIABlock   `yaml:"dpia"`
 	Scenarios    []*Scenario `yaml:"scenarios"`
 
 	File string `yaml:"-"`

@@ -292,4 +292,6 @@ func lawIDs() []string {
 }
 
 // String describes a rule for messages.
-func (r *Rule) String() string { return fmt.Sprintf("%s (%s %s)", r.ID.Value, r.Law.Value, r.Article.Value) }
+func (r *Rule) String() string {
+	return fmt.Sprintf("%s (%s %s)", r.ID.Value, r.Law.Value, r.Article.Value)
+}
