@@ -132,3 +132,17 @@ func (s *SQLite) exists(ctx context.Context, q queryer, id string) error {
 	}
 	return err
 }
+
+// Write runs fn in one write transaction and commits it; other packages (the evidence
+// index) use it to change their tables and the event log atomically.
+func (s *SQLite) Write(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
+	return s.write(ctx, op, fn)
+}
+
+// AppendEvent appends an event to an assessment's hash-chained log inside tx.
+func (s *SQLite) AppendEvent(ctx context.Context, tx *sql.Tx, id, actor, kind, subject, old, new string) error {
+	if err := s.exists(ctx, tx, id); err != nil {
+		return err
+	}
+	return s.appendEvent(ctx, tx, id, actor, kind, subject, old, new)
+}

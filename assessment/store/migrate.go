@@ -67,6 +67,54 @@ BEGIN
 	SELECT RAISE(ABORT, 'events are append-only');
 END;
 `,
+	// 2: evidence files, their detections (masked previews and keyed hashes, never raw
+	// values), the full-text index of their text, and workspace settings (the HMAC key).
+	`
+CREATE TABLE settings (
+	name  TEXT PRIMARY KEY,
+	value BLOB NOT NULL
+) STRICT;
+
+CREATE TABLE evidence_files (
+	id            INTEGER PRIMARY KEY,
+	assessment_id TEXT NOT NULL REFERENCES assessments(id),
+	path          TEXT NOT NULL,
+	source        TEXT NOT NULL,
+	source_sha256 TEXT NOT NULL DEFAULT '',
+	sha256        TEXT NOT NULL DEFAULT '',
+	size          INTEGER NOT NULL DEFAULT 0,
+	mtime         TEXT NOT NULL DEFAULT '',
+	mime          TEXT NOT NULL DEFAULT '',
+	kind          TEXT NOT NULL DEFAULT '',
+	status        TEXT NOT NULL,
+	reason        TEXT NOT NULL DEFAULT '',
+	entry         INTEGER NOT NULL DEFAULT 0,
+	counts        TEXT NOT NULL DEFAULT '{}',
+	indexed_at    TEXT NOT NULL,
+	UNIQUE (assessment_id, path)
+) STRICT;
+
+CREATE TABLE evidence_detections (
+	file_id    INTEGER NOT NULL REFERENCES evidence_files(id) ON DELETE CASCADE,
+	type       TEXT NOT NULL,
+	line       INTEGER NOT NULL DEFAULT 0,
+	page       INTEGER NOT NULL DEFAULT 0,
+	sheet      TEXT NOT NULL DEFAULT '',
+	row        INTEGER NOT NULL DEFAULT 0,
+	col        TEXT NOT NULL DEFAULT '',
+	confidence REAL NOT NULL,
+	preview    TEXT NOT NULL,
+	key        TEXT NOT NULL DEFAULT ''
+) STRICT;
+
+CREATE INDEX evidence_detections_by_file ON evidence_detections (file_id, type);
+CREATE INDEX evidence_detections_by_key ON evidence_detections (key) WHERE key != '';
+
+CREATE VIRTUAL TABLE evidence_text USING fts5(
+	text, file_id UNINDEXED, loc UNINDEXED,
+	tokenize = 'unicode61 remove_diacritics 2'
+);
+`,
 }
 
 // SchemaVersion returns the schema version (PRAGMA user_version) this

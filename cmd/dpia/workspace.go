@@ -12,6 +12,7 @@ import (
 
 	"github.com/dpia-tool/dpia/assessment"
 	"github.com/dpia-tool/dpia/assessment/answersfile"
+	"github.com/dpia-tool/dpia/assessment/evidence"
 	"github.com/dpia-tool/dpia/assessment/store"
 	"github.com/dpia-tool/dpia/exports"
 	q "github.com/dpia-tool/dpia/questionnaires"
@@ -62,8 +63,12 @@ func (s *session) grade(ctx context.Context, as store.Assessment) (assessment.Re
 	if name == "" {
 		name = as.Name
 	}
+	found, err := evidence.Summary(ctx, s.st, as.ID)
+	if err != nil {
+		return assessment.Result{}, err
+	}
 	return assessment.Grade(s.set, assessment.Input{
-		System: assessment.System{Name: name, Description: as.Description}, Packs: as.Packs, Answers: answers,
+		System: assessment.System{Name: name, Description: as.Description}, Packs: as.Packs, Answers: answers, Evidence: found,
 	})
 }
 

@@ -1,0 +1,304 @@
+package main
+
+import (
+	"bytes"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	_ "modernc.org/sqlite"
+)
+
+var binary string
+
+// TestMain builds the real binary once; the tests run it as a user would.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "dpia-cli-test")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "dpia")
+	build := exec.Command("go", "build", "-o", binary, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		panic("build dpia: " + err.Error())
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+func dpia(t *testing.T, ws string, args ...string) result {
+	t.Helper()
+	if ws != "" {
+		args = append([]string{"--workspace", ws}, args...)
+	}
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append(os.Environ(), "DPIA_USER=tester", "DPIA_WORKSPACE=")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return result{out.String(), errb.String(), code}
+}
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestGradeCommand(t *testing.T) {
+	r := dpia(t, "", "grade", "--answers", "../../testdata/answers/clearview.yaml")
+	if r.code != 0 || !strings.Contains(r.stdout, "PROHIBITED") || !strings.Contains(r.stdout, "clearview") {
+		t.Fatalf("grade: %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	r = dpia(t, "", "grade", "--answers", "../../testdata/answers/clearview.yaml", "--json")
+	if r.code != 0 {
+		t.Fatalf("grade --json: %d %s", r.code, r.stderr)
+	}
+	var res map[string]any
+	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil {
+		t.Fatalf("not JSON: %v", err)
+	}
+	for _, k := range []string{"system", "ai_act", "dpia", "risk", "jurisdictions", "findings", "scenarios", "completeness"} {
+		if _, ok := res[k]; !ok {
+			t.Errorf("result JSON lacks %q", k)
+		}
+	}
+	if tier := res["ai_act"].(map[string]any)["tier"]; tier != "prohibited" {
+		t.Errorf("tier %v", tier)
+	}
+	f := res["findings"].([]any)[0].(map[string]any)
+	for _, k := range []string{"id", "title", "law", "article", "severity", "likelihood", "inherent", "residual", "because", "recommendation", "evidence"} {
+		if _, ok := f[k]; !ok {
+			t.Errorf("finding lacks %q", k)
+		}
+	}
+}
+
+func TestGradeErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		file    string
+		code    int
+		stderrs []string
+	}{
+		{"unknown id", nil, "answers:\n  biometric.usedd: yes\n", 1, []string{"2:3", `unknown question id "biometric.usedd"`}},
+		{"value outside options", nil, "answers:\n  data.scale: huge\n", 1, []string{`"data.scale"`, `"huge"`}},
+		{"malformed yaml", nil, "answers: [\n", 1, []string{".yaml:1:"}},
+		{"missing --answers", []string{"grade"}, "", 2, []string{"--answers"}},
+		{"unknown flag", []string{"grade", "--answerz", "x"}, "", 2, []string{"unknown flag"}},
+		{"missing file", []string{"grade", "--answers", "/nonexistent/a.yaml"}, "", 1, []string{"/nonexistent/a.yaml does not exist"}},
+		{"unknown command", []string{"frobnicate"}, "", 2, []string{"frobnicate"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := tt.args
+			if tt.file != "" {
+				args = []string{"grade", "--answers", writeFile(t, "a.yaml", tt.file)}
+			}
+			r := dpia(t, "", args...)
+			if r.code != tt.code {
+				t.Errorf("exit %d, want %d (stderr %q)", r.code, tt.code, r.stderr)
+			}
+			for _, s := range tt.stderrs {
+				if !strings.Contains(r.stderr, s) {
+					t.Errorf("stderr %q lacks %q", r.stderr, s)
+				}
+			}
+			if strings.Count(strings.TrimSpace(r.stderr), "\n") > 0 && tt.code == 1 {
+				t.Errorf("error should be one sentence, got %q", r.stderr)
+			}
+			if strings.Contains(r.stderr, "panic") {
+				t.Errorf("panic: %s", r.stderr)
+			}
+		})
+	}
+}
+
+func TestWorkspaceFlow(t *testing.T) {
+	ws := filepath.Join(t.TempDir(), "ws")
+	r := dpia(t, ws, "new", "--name", "Kiosk", "--packs", "gdpr,us-il-bipa")
+	if r.code != 0 {
+		t.Fatalf("new: %s", r.stderr)
+	}
+	id := strings.TrimSpace(r.stdout)
+	if id == "" || strings.Contains(id, "\n") {
+		t.Fatalf("new must print the id alone, got %q", r.stdout)
+	}
+	if st, err := os.Stat(ws); err != nil || st.Mode().Perm() != 0o700 {
+		t.Errorf("workspace mode %v, %v", st.Mode().Perm(), err)
+	}
+	for _, a := range [][]string{
+		{"subjects.locations", "eu", "us_illinois"}, {"biometric.used", "yes"}, {"biometric.modalities", "fingerprint"},
+		{"consent.form", "none"}, {"system.purpose", "Clock-in — Қазақ"},
+	} {
+		r = dpia(t, ws, append([]string{"answer", id}, a...)...)
+		if r.code != 0 || !strings.HasPrefix(r.stdout, "saved ") {
+			t.Fatalf("answer %v: %d %s", a, r.code, r.stderr)
+		}
+	}
+	if r = dpia(t, ws, "answer", id, "data.scale", "huge"); r.code != 1 || !strings.Contains(r.stderr, `"huge"`) {
+		t.Errorf("bad value accepted: %+v", r)
+	}
+	if r = dpia(t, ws, "answer", "a-nope", "data.scale", "over_1m"); r.code != 1 || !strings.Contains(r.stderr, `no assessment "a-nope"`) {
+		t.Errorf("unknown assessment: %+v", r)
+	}
+	if r = dpia(t, ws, "note", id, "consent.form", "Paper forms lost in 2023."); r.code != 0 {
+		t.Fatalf("note: %s", r.stderr)
+	}
+	r = dpia(t, ws, "show", id, "--json")
+	var res struct {
+		Findings []struct{ ID, Law string }
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &res); err != nil || r.code != 0 {
+		t.Fatalf("show: %v %s", err, r.stderr)
+	}
+	laws := map[string]bool{}
+	for _, f := range res.Findings {
+		laws[f.Law] = true
+	}
+	if !laws["us_il_bipa"] || laws["eu_ai_act"] {
+		t.Errorf("packs chosen at creation not honoured: %v", laws)
+	}
+	if r = dpia(t, ws, "list"); r.code != 0 || !strings.Contains(r.stdout, "Kiosk") {
+		t.Errorf("list: %+v", r)
+	}
+
+	// export → import → export is exact.
+	exp1 := dpia(t, ws, "export", id)
+	file := writeFile(t, "kiosk.yaml", exp1.stdout)
+	r = dpia(t, ws, "import", file)
+	if r.code != 0 {
+		t.Fatalf("import: %s", r.stderr)
+	}
+	exp2 := dpia(t, ws, "export", strings.TrimSpace(r.stdout))
+	if exp1.stdout != exp2.stdout || !strings.Contains(exp1.stdout, "Paper forms lost") {
+		t.Errorf("round trip differs:\n%s\n---\n%s", exp1.stdout, exp2.stdout)
+	}
+	out := filepath.Join(t.TempDir(), "out.yaml")
+	if r = dpia(t, ws, "export", id, "-o", out); r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	if b, _ := os.ReadFile(out); string(b) != exp1.stdout {
+		t.Errorf("export -o differs from stdout")
+	}
+
+	if r = dpia(t, ws, "log", id); r.code != 0 || !strings.Contains(r.stdout, "tester") || !strings.Contains(r.stdout, "biometric.used") {
+		t.Errorf("log: %+v", r)
+	}
+	if r = dpia(t, ws, "log", id, "--verify"); r.code != 0 || !strings.Contains(r.stdout, "verifies") {
+		t.Errorf("verify: %+v", r)
+	}
+	tamper(t, ws, id)
+	if r = dpia(t, ws, "log", id, "--verify"); r.code != 1 || !strings.Contains(r.stderr, "does not verify") || !strings.Contains(r.stderr, "event") {
+		t.Errorf("tampered log verified: %+v", r)
+	}
+}
+
+// tamper edits one event behind the store's back, as an attacker with file access could.
+func tamper(t *testing.T, ws, id string) {
+	t.Helper()
+	db, err := sql.Open("sqlite", filepath.Join(ws, "workspace.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'trigger'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var triggers []string
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		triggers = append(triggers, n)
+	}
+	rows.Close()
+	for _, n := range triggers {
+		if _, err := db.Exec(`DROP TRIGGER "` + n + `"`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := db.Exec(`UPDATE events SET new = '["no"]' WHERE assessment_id = ? AND subject = 'biometric.used'`, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		t.Fatalf("tampered %d rows", n)
+	}
+}
+
+func TestPacksCommands(t *testing.T) {
+	r := dpia(t, "", "packs", "list")
+	if r.code != 0 {
+		t.Fatal(r.stderr)
+	}
+	for _, id := range []string{"screening", "eu-ai-act", "gdpr", "kz-pdl", "kz-ai", "us-il-bipa", "scenarios", "2024/1689", "740 ILCS 14"} {
+		if !strings.Contains(r.stdout, id) {
+			t.Errorf("packs list lacks %q", id)
+		}
+	}
+	builtins, _ := filepath.Glob("../../questionnaires/packs/*.yaml")
+	r = dpia(t, "", append([]string{"packs", "validate"}, builtins...)...)
+	if r.code != 0 {
+		t.Errorf("built-in packs do not validate: %s", r.stderr)
+	}
+	r = dpia(t, "", "packs", "validate", "../../questionnaires/testdata/invalid/unknown-option.yaml")
+	if r.code != 1 || !strings.Contains(r.stderr, "unknown-option.yaml:8:11") || !strings.Contains(r.stderr, `"scraped_web"`) {
+		t.Errorf("invalid pack: %+v", r)
+	}
+}
+
+func TestWorkspacePacksOverride(t *testing.T) {
+	ws := filepath.Join(t.TempDir(), "ws")
+	if err := os.MkdirAll(filepath.Join(ws, "packs"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	override := `id: acme
+title: ACME
+jurisdiction: global
+core: true
+rules:
+  - id: bipa.15_c.profiting
+    title: ACME wording of 15(c)
+    law: us_il_bipa
+    article: 15(c)
+    outcome: obligation
+    when: 'has("data.disclosure", "sold", "licensed_access")'
+    severity: 1
+    likelihood: 1
+    recommendation: Ask ACME legal.
+`
+	if err := os.WriteFile(filepath.Join(ws, "packs", "acme.yaml"), []byte(override), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	id := strings.TrimSpace(dpia(t, ws, "new", "--name", "X").stdout)
+	dpia(t, ws, "answer", id, "subjects.locations", "us_illinois")
+	dpia(t, ws, "answer", id, "data.disclosure", "sold")
+	r := dpia(t, ws, "show", id)
+	if !strings.Contains(r.stdout, "ACME wording of 15(c)") {
+		t.Errorf("workspace override not applied:\n%s%s", r.stdout, r.stderr)
+	}
+}
