@@ -1,0 +1,376 @@
+package detect
+
+import (
+	"sort"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	ahocorasick "github.com/petar-dambovaliev/aho-corasick"
+)
+
+// kwIndex is the keyword automaton and its gate, built once per process.
+type kwIndex struct {
+	ac    ahocorasick.AhoCorasick
+	words []keyword
+	gate  *gate
+}
+
+var keywordIndex = sync.OnceValue(func() *kwIndex {
+	words := keywordTable()
+	pats := make([]string, len(words))
+	for i, w := range words {
+		pats[i] = w.word
+	}
+	b := ahocorasick.NewAhoCorasickBuilder(ahocorasick.Opts{
+		MatchKind: ahocorasick.LeftMostLongestMatch,
+		DFA:       true,
+	})
+	return &kwIndex{ac: b.Build(pats), words: words, gate: newGate(words)}
+})
+
+// hit is one keyword match in the lower-cased text.
+type hit struct {
+	start, end int
+	kw         *keyword
+	used       bool // a label took it as its value
+}
+
+// keywordPass runs the automaton over the lower-cased parts of the text that the gate lets
+// through (gate.go), keeps the matches that sit on word boundaries, and records the
+// special-category spans.
+func (st *state) keywordPass() {
+	idx := keywordIndex()
+	text := st.text
+	st.regions = idx.gate.regions(text, st.regions[:0])
+	if len(st.regions) == 0 {
+		return
+	}
+	st.compact = compactRegions(text, st.regions, st.compact[:0])
+	it := idx.ac.IterByte(st.compact)
+	last, r := 0, 0
+	for m := it.Next(); m != nil; m = it.Next() {
+		for st.regions[r].compact+st.regions[r].end-st.regions[r].start < m.End() {
+			r++
+		}
+		off := st.regions[r].start - st.regions[r].compact
+		s, e := m.Start()+off, m.End()+off
+		if s < last {
+			continue
+		}
+		k := &idx.words[m.Pattern()]
+		if !boundaryOK(text, s, e, k) {
+			continue
+		}
+		if k.stem {
+			e = wordEnd(text, e)
+		}
+		st.hits = append(st.hits, hit{start: s, end: e, kw: k})
+		last = e
+	}
+	st.specialSpans()
+}
+
+// boundaryOK checks word boundaries: a match begins a word (a suffix sits inside one) and,
+// unless it is a stem, ends one.
+func boundaryOK(text string, s, e int, k *keyword) bool {
+	before := isLetterOrDigit(runeBefore(text, s))
+	if k.role == roleSuffix {
+		if !before || !unicode.IsLetter(runeBefore(text, s)) {
+			return false
+		}
+	} else if before {
+		return false
+	}
+	return k.stem || !isLetterOrDigit(runeAt(text, e))
+}
+
+// wordEnd returns the end of the word that continues at i.
+func wordEnd(text string, i int) int {
+	for i < len(text) {
+		r := runeAt(text, i)
+		if !isLetterOrDigit(r) && r != '-' {
+			break
+		}
+		i += utf8.RuneLen(r)
+	}
+	return i
+}
+
+// labelGap is how far after a label its value may begin ("национальность (по паспорту): ").
+const labelGap = 32
+
+// specialSpans turns special-category hits into spans: a label with a value of its category
+// right after it is one detection; a label or keyword alone is one; a value alone is none.
+func (st *state) specialSpans() {
+	hits := st.hits
+	for i := range hits {
+		h := &hits[i]
+		if h.kw.typ == "" || h.used {
+			continue
+		}
+		switch h.kw.role {
+		case roleLabel:
+			if j := st.valueAfter(i); j >= 0 {
+				v := &hits[j]
+				v.used = true
+				st.add(span{start: h.start, end: v.end, typ: h.kw.typ, conf: confPair,
+					preview: lowerString(st.text[v.start:v.end])})
+				continue
+			}
+			fallthrough
+		case roleKeyword:
+			st.add(span{start: h.start, end: h.end, typ: h.kw.typ, conf: confKeyword,
+				preview: lowerString(st.text[h.start:h.end])})
+		}
+	}
+}
+
+// valueAfter returns the index of a keyword or value of label i's category starting within
+// labelGap bytes after it, or -1.
+func (st *state) valueAfter(i int) int {
+	l := st.hits[i]
+	for j := i + 1; j < len(st.hits); j++ {
+		h := st.hits[j]
+		if h.start-l.end > labelGap {
+			break
+		}
+		if h.kw.typ == l.kw.typ && (h.kw.role == roleKeyword || h.kw.role == roleValue) {
+			return j
+		}
+	}
+	return -1
+}
+
+// ctxBefore reports a context word of kind k that ends at most gap bytes before pos.
+func (st *state) ctxBefore(k ctxKind, pos, gap int) bool {
+	hits := st.hits
+	j := sort.Search(len(hits), func(i int) bool { return hits[i].end > pos })
+	for j--; j >= 0; j-- {
+		h := hits[j]
+		if pos-h.end > gap {
+			return false
+		}
+		if h.kw.ctx == k && h.kw.role == roleContext {
+			return true
+		}
+	}
+	return false
+}
+
+// ctxNear reports a context word of kind k within gap bytes before start or after end.
+func (st *state) ctxNear(k ctxKind, start, end, gap int) bool {
+	if st.ctxBefore(k, start, gap) {
+		return true
+	}
+	for _, h := range st.hits {
+		if h.start >= end && h.start-end <= gap && h.kw.ctx == k && h.kw.role == roleContext {
+			return true
+		}
+	}
+	return false
+}
+
+// contextSpans finds the values that context words announce: names after "ФИО:" or around a
+// patronymic, addresses after "адрес:".
+func (st *state) contextSpans() {
+	for i, h := range st.hits {
+		switch {
+		case h.kw.role == roleContext && h.kw.ctx == ctxName:
+			if p, ok := fieldValue(st.text, h.end); ok {
+				if end, words := nameAt(st.text, p); words >= 2 && !st.overlaps(p, end) {
+					st.add(span{start: p, end: end, typ: "person_name", conf: confContext,
+						norm: normText(st.text[p:end]), value: true})
+				}
+			}
+		case h.kw.role == roleContext && h.kw.ctx == ctxAddress:
+			st.addressAfter(i)
+		case h.kw.role == roleSuffix:
+			st.patronymic(h)
+		}
+	}
+}
+
+// fieldValue returns where the value of a "label: value" or "label = value" field begins
+// (quotes of JSON keys and values skipped).
+func fieldValue(t string, i int) (int, bool) {
+	sep := false
+	for n := 0; i < len(t) && n < 6; n++ {
+		switch t[i] {
+		case ':', '=':
+			if sep {
+				return i, true
+			}
+			sep = true
+		case ' ', '"', '\'', '\t':
+		default:
+			return i, sep
+		}
+		i++
+	}
+	return i, sep && i < len(t)
+}
+
+// nameAt parses up to three capitalised words (letters and inner hyphens, Cyrillic or Latin)
+// separated by single spaces at p; it returns the end of the last one and how many it read.
+func nameAt(t string, p int) (end, words int) {
+	end = p
+	for words < 3 {
+		e := capWord(t, p)
+		if e < 0 {
+			break
+		}
+		end, words = e, words+1
+		if e+1 >= len(t) || t[e] != ' ' {
+			break
+		}
+		p = e + 1
+	}
+	return end, words
+}
+
+// capWord returns the end of a capitalised word at p ("Иванов", "Жан-Поль", "O'Neil" not),
+// or -1.
+func capWord(t string, p int) int {
+	r, n := utf8.DecodeRuneInString(t[p:])
+	if !unicode.IsUpper(r) {
+		return -1
+	}
+	i, lower := p+n, 0
+	for i < len(t) {
+		r, n = utf8.DecodeRuneInString(t[i:])
+		switch {
+		case unicode.IsLower(r):
+			lower++
+		case r == '-' && lower > 0 && i+n < len(t):
+			if r2, _ := utf8.DecodeRuneInString(t[i+n:]); !unicode.IsUpper(r2) {
+				return -1
+			}
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			return -1 // "IBM", "McDonald3"
+		default:
+			if lower == 0 {
+				return -1
+			}
+			return i
+		}
+		i += n
+	}
+	if lower == 0 {
+		return -1
+	}
+	return i
+}
+
+// patronymic records a person name around a word that ends in a patronymic suffix: up to two
+// capitalised words before it and one after ("Иванов Иван Иванович", "Серік Болатұлы").
+func (st *state) patronymic(h hit) {
+	t := st.text
+	ws := h.start
+	for ws > 0 {
+		r, n := utf8.DecodeLastRuneInString(t[:ws])
+		if !unicode.IsLetter(r) {
+			break
+		}
+		ws -= n
+	}
+	if capWord(t, ws) != h.end {
+		return
+	}
+	start, end, words := ws, h.end, 1
+	for k := 0; k < 2 && start >= 2 && t[start-1] == ' '; k++ {
+		p := start - 1
+		for p > 0 {
+			r, n := utf8.DecodeLastRuneInString(t[:p])
+			if !unicode.IsLetter(r) && r != '-' {
+				break
+			}
+			p -= n
+		}
+		if p == start-1 || capWord(t, p) != start-1 {
+			break
+		}
+		start, words = p, words+1
+	}
+	if end+1 < len(t) && t[end] == ' ' {
+		if e := capWord(t, end+1); e > 0 {
+			end, words = e, words+1
+		}
+	}
+	if words >= 2 && !st.overlaps(start, end) {
+		st.add(span{start: start, end: end, typ: "person_name", conf: confContext,
+			norm: normText(t[start:end]), value: true})
+	}
+}
+
+// addressAfter records the value of an "адрес: …" field: up to the end of the field (a
+// closing quote, ';', '|', a tab, a line end, or the next context word), at most 160 bytes.
+func (st *state) addressAfter(i int) {
+	t := st.text
+	p, ok := fieldValue(t, st.hits[i].end)
+	if !ok || p >= len(t) {
+		return
+	}
+	quoted := p > 0 && t[p-1] == '"'
+	limit := len(t)
+	if i+1 < len(st.hits) {
+		limit = st.hits[i+1].start
+	}
+	if limit > p+160 {
+		limit = p + 160
+	}
+	for _, s := range st.spans {
+		if s.value && s.start >= p && s.start < limit {
+			limit = s.start // "адрес: ул. Абая 10, ИИН 900101300017": stop before the IIN
+		}
+	}
+	end := p
+	for end < limit {
+		c := t[end]
+		if c == '\n' || c == '\r' || c == '\t' || c == ';' || c == '|' || (quoted && c == '"') ||
+			c == '{' || c == '}' || c == '[' || c == ']' {
+			break
+		}
+		end++
+	}
+	for end > p && strings.IndexByte(" ,.-:\"'", t[end-1]) >= 0 {
+		end--
+	}
+	v := t[p:end]
+	if !plausibleAddress(v) || st.overlaps(p, end) {
+		return
+	}
+	st.add(span{start: p, end: end, typ: "address", conf: confContext, norm: normText(v), value: true})
+}
+
+// plausibleAddress: letters, and two words or a digit; no e-mail or URL.
+func plausibleAddress(v string) bool {
+	if len(v) < 4 || strings.ContainsAny(v, "@") || strings.Contains(v, "://") {
+		return false
+	}
+	letter, digit := false, false
+	for _, r := range v {
+		letter = letter || unicode.IsLetter(r)
+		digit = digit || unicode.IsDigit(r)
+	}
+	return letter && (digit || strings.IndexByte(strings.TrimSpace(v), ' ') > 0)
+}
+
+// normText normalises free text for a Key: lower case, single spaces.
+func normText(s string) string {
+	b := make([]byte, 0, len(s))
+	space := false
+	for _, c := range appendLower(nil, strings.TrimSpace(s)) {
+		if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+			space = true
+			continue
+		}
+		if space {
+			b = append(b, ' ')
+			space = false
+		}
+		b = append(b, c)
+	}
+	return string(b)
+}

@@ -1,0 +1,180 @@
+package evidence
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/dpia-tool/dpia/assessment/evidence/extract"
+	"github.com/dpia-tool/dpia/assessment/evidence/model"
+)
+
+// fileWork processes one file from the walker, and the entries of archives inside it.
+type fileWork struct {
+	ctx    context.Context
+	opts   Options
+	out    chan<- FileResult
+	prog   *progressor
+	budget *extract.Budget
+}
+
+const sniffBytes = 3072
+
+// process extracts one file or archive entry (r holds its content) and sends its result;
+// archives send one result for themselves and one per entry.
+func (w *fileWork) process(res FileResult, r io.ReaderAt, size int64, depth int) error {
+	head := make([]byte, min(size, sniffBytes))
+	n, _ := r.ReadAt(head, 0)
+	res.Kind, res.Mime = extract.Sniff(res.Path, head[:n])
+	res.Counts = map[string]int{}
+	if res.Kind == "zip" {
+		return w.archive(res, r, size, depth)
+	}
+	if size > w.opts.Limits.MaxFileBytes {
+		res.Status, res.Reason = StatusSkipped, fmt.Sprintf("larger than the %d MiB limit", w.opts.Limits.MaxFileBytes>>20)
+		return send(w.ctx, w.out, res)
+	}
+	c := newCollector(w.opts, &res)
+	err := extract.Extract(w.ctx, res.Path, res.Kind, r, size, c, w.opts.Limits)
+	if w.ctx.Err() != nil {
+		return w.ctx.Err()
+	}
+	c.flush()
+	switch {
+	case err == nil:
+		res.Status = StatusIndexed
+	case errors.Is(err, model.ErrUnsupported):
+		res.Status, res.Reason = StatusSkipped, fmt.Sprintf("unsupported file type %s", res.Mime)
+		res.Detections, res.Chunks, res.Counts = nil, nil, map[string]int{}
+	case errors.Is(err, model.ErrLimit):
+		// What was read before the limit is kept and the reason says where it stopped.
+		res.Status, res.Reason = StatusIndexed, "partly indexed: "+err.Error()
+	default:
+		res.Status, res.Reason = StatusFailed, err.Error()
+		res.Detections, res.Chunks, res.Counts = nil, nil, map[string]int{}
+	}
+	return send(w.ctx, w.out, res)
+}
+
+// archive sends the archive's own result, then walks its entries (nested archives up to the
+// depth limit).
+func (w *fileWork) archive(res FileResult, r io.ReaderAt, size int64, depth int) error {
+	if depth >= w.opts.Limits.MaxArchiveDepth {
+		res.Status, res.Reason = StatusSkipped, fmt.Sprintf("archive nested deeper than %d levels", w.opts.Limits.MaxArchiveDepth)
+		return send(w.ctx, w.out, res)
+	}
+	var entries []FileResult
+	walkErr := extract.WalkArchive(w.ctx, r, size, w.opts.Limits, w.budget, func(path string, data []byte, entryErr error) error {
+		sum := sha256.Sum256(data)
+		entry := FileResult{
+			Path: res.Path + "!" + path, Source: res.Source, SourceSHA256: res.SourceSHA256,
+			SHA256: hex.EncodeToString(sum[:]), Size: int64(len(data)), ModTime: res.ModTime, Entry: true,
+		}
+		if entryErr != nil {
+			entry.Status, entry.Reason, entry.Counts = StatusSkipped, entryErr.Error(), map[string]int{}
+			entries = append(entries, entry)
+			return nil
+		}
+		w.prog.current(entry.Path)
+		return w.process(entry, bytes.NewReader(data), int64(len(data)), depth+1)
+	})
+	if w.ctx.Err() != nil {
+		return w.ctx.Err()
+	}
+	res.Status = StatusIndexed
+	if walkErr != nil {
+		res.Status, res.Reason = StatusFailed, walkErr.Error()
+		if errors.Is(walkErr, model.ErrLimit) {
+			res.Status = StatusSkipped
+		}
+	}
+	for _, e := range entries {
+		if err := send(w.ctx, w.out, e); err != nil {
+			return err
+		}
+	}
+	return send(w.ctx, w.out, res)
+}
+
+// Chunk is a piece of a file's text for the full-text index, with where it starts.
+type Chunk struct {
+	Text string
+	Loc  model.Location
+}
+
+const chunkBytes = 4096
+
+// collector is the Sink extractors write to: it feeds the detector and cuts text into chunks.
+type collector struct {
+	res     *FileResult
+	scan    model.Sink
+	keep    bool
+	buf     strings.Builder
+	loc     model.Location
+	header  []string
+	textLen int64
+}
+
+func newCollector(opts Options, res *FileResult) *collector {
+	c := &collector{res: res, keep: opts.KeepText}
+	c.scan = opts.Detector.Scanner(func(d model.Detection) {
+		res.Detections = append(res.Detections, d)
+		res.Counts[d.Type]++
+	})
+	return c
+}
+
+func (c *collector) add(loc model.Location, text string) {
+	if !c.keep || text == "" {
+		return
+	}
+	if c.buf.Len() == 0 {
+		c.loc = loc
+	}
+	if c.buf.Len() > 0 {
+		c.buf.WriteByte('\n')
+	}
+	c.buf.WriteString(text)
+	if c.buf.Len() >= chunkBytes {
+		c.flush()
+	}
+}
+
+func (c *collector) flush() {
+	if c.buf.Len() == 0 {
+		return
+	}
+	c.res.Chunks = append(c.res.Chunks, Chunk{Text: c.buf.String(), Loc: c.loc})
+	c.buf.Reset()
+}
+
+func (c *collector) Text(loc model.Location, text string) error {
+	c.add(loc, text)
+	return c.scan.Text(loc, text)
+}
+
+func (c *collector) TableStart(loc model.Location, header []string) error {
+	c.flush()
+	c.header = header
+	c.add(loc, strings.Join(header, " | "))
+	return c.scan.TableStart(loc, header)
+}
+
+func (c *collector) Row(loc model.Location, cells []string) error {
+	c.add(loc, strings.Join(cells, " | "))
+	return c.scan.Row(loc, cells)
+}
+
+func (c *collector) TableEnd() error {
+	c.flush()
+	return c.scan.TableEnd()
+}
+
+func (c *collector) Found(d model.Detection) error { return c.scan.Found(d) }
+
+var _ model.Sink = (*collector)(nil)
