@@ -381,3 +381,18 @@ func BenchmarkScan(b *testing.B) {
 		}
 	}
 }
+
+func TestMaskDigitRuns(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"+7 701 078…", "+7 7** ***…"},
+		{"call 8 (701) 123-45-67 now", "call 8 (7**) ***-**-** now"},
+		{"order 123456 of 2024", "order 123456 of 2024"},
+		{"Иванов 9001******17", "Иванов 9001******17"},
+		{"acct 40817810099910004312", "acct 40******************"},
+	}
+	for _, tt := range tests {
+		if got := maskDigitRuns(tt.in); got != tt.want {
+			t.Errorf("maskDigitRuns(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

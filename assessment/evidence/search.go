@@ -25,6 +25,7 @@ type Hit struct {
 	Path     string         `json:"path"`
 	Loc      model.Location `json:"location"`
 	Snippet  string         `json:"snippet"` // matches in [brackets]; detected values masked unless revealed
+	Types    []string       `json:"types"`   // detection types found in the file
 	Segments []Segment      `json:"-"`
 	Rank     float64        `json:"rank"`
 }
@@ -78,7 +79,7 @@ func (ix *Index) Search(ctx context.Context, id string, q Query) ([]Hit, error) 
 	if q.Limit <= 0 {
 		q.Limit = 50
 	}
-	sqlText := `SELECT f.path, t.loc, snippet(evidence_text, 0, char(2), char(3), '…', 16), bm25(evidence_text)
+	sqlText := `SELECT f.path, f.counts, t.loc, snippet(evidence_text, 0, char(2), char(3), '…', 16), bm25(evidence_text)
 		FROM evidence_text t JOIN evidence_files f ON f.id = t.file_id
 		WHERE evidence_text MATCH ? AND f.assessment_id = ?`
 	args := []any{match, id}
@@ -106,13 +107,16 @@ func (ix *Index) Search(ctx context.Context, id string, q Query) ([]Hit, error) 
 	var out []Hit
 	for rows.Next() {
 		var h Hit
-		var loc, snip string
-		if err := rows.Scan(&h.Path, &loc, &snip, &h.Rank); err != nil {
+		var counts, loc, snip string
+		if err := rows.Scan(&h.Path, &counts, &loc, &snip, &h.Rank); err != nil {
 			return nil, err
 		}
+		var c map[string]int
+		_ = json.Unmarshal([]byte(counts), &c)
+		h.Types = SortedTypes(c)
 		_ = json.Unmarshal([]byte(loc), &h.Loc)
 		if !q.Reveal {
-			snip = ix.det.MaskText(snip)
+			snip = maskDigitRuns(ix.det.MaskText(snip))
 		}
 		h.Segments = segments(snip)
 		h.Snippet = strings.NewReplacer(markOpen, "[", markClose, "]", "\n", " ").Replace(snip)
@@ -141,4 +145,41 @@ func segments(s string) []Segment {
 		match = !match
 	}
 	return out
+}
+
+// maskDigitRuns masks what the detector cannot recognise in a snippet: a long run of digits
+// (a phone or an identifier cut in half by the snippet's edge, an account number without a
+// check digit). In a run of digits, spaces, dashes, dots, slashes, brackets and + holding at
+// least seven digits, every digit after the first two becomes '*'.
+func maskDigitRuns(s string) string {
+	rs := []rune(s)
+	isRun := func(r rune) bool {
+		return (r >= '0' && r <= '9') || strings.ContainsRune(" +-()./", r)
+	}
+	for i := 0; i < len(rs); {
+		if rs[i] < '0' || rs[i] > '9' {
+			i++
+			continue
+		}
+		j, digits := i, 0
+		for j < len(rs) && isRun(rs[j]) {
+			if rs[j] >= '0' && rs[j] <= '9' {
+				digits++
+			}
+			j++
+		}
+		if digits >= 7 {
+			seen := 0
+			for k := i; k < j; k++ {
+				if rs[k] >= '0' && rs[k] <= '9' {
+					if seen >= 2 {
+						rs[k] = '*'
+					}
+					seen++
+				}
+			}
+		}
+		i = j
+	}
+	return string(rs)
 }

@@ -302,3 +302,87 @@ rules:
 		t.Errorf("workspace override not applied:\n%s%s", r.stdout, r.stderr)
 	}
 }
+
+func TestScanCommand(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "users.csv"), []byte("ФИО,ИИН,email\nИванов Иван Иванович,900101300017,ivan@mail.kz\n"), 0o600)
+	os.WriteFile(filepath.Join(dir, "junk.bin"), []byte{0, 1, 2, 3, 0xff, 0, 0x13}, 0o600)
+	r := dpia(t, "", "scan", "--json", dir)
+	if r.code != 0 {
+		t.Fatalf("scan: %d %s", r.code, r.stderr)
+	}
+	var out struct {
+		Files []struct {
+			Path, SHA256, Mime, Status, Reason string
+			Size                               int64
+			Detections                         map[string]int
+		}
+		Totals map[string]int
+		Stats  struct {
+			Files int
+			Bytes int64
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+		t.Fatalf("scan JSON: %v\n%s", err, r.stdout)
+	}
+	base := filepath.Base(dir)
+	if len(out.Files) != 2 || out.Files[1].Path != base+"/users.csv" || out.Files[1].Status != "indexed" || len(out.Files[1].SHA256) != 64 {
+		t.Errorf("files %+v", out.Files)
+	}
+	if out.Files[0].Status != "skipped" || out.Files[0].Reason == "" {
+		t.Errorf("binary file: %+v", out.Files[0])
+	}
+	if out.Totals["kz_iin"] != 1 || out.Totals["email"] != 1 || out.Stats.Files != 2 {
+		t.Errorf("totals %v stats %+v", out.Totals, out.Stats)
+	}
+	if strings.Contains(r.stdout, "900101300017") || strings.Contains(r.stdout, "ivan@mail.kz") {
+		t.Error("scan output contains a raw detected value")
+	}
+	if r = dpia(t, "", "scan", "/nonexistent/x"); r.code != 1 || !strings.Contains(r.stderr, "/nonexistent/x does not exist") {
+		t.Errorf("missing path: %+v", r)
+	}
+}
+
+func TestEvidenceCommands(t *testing.T) {
+	ws := filepath.Join(t.TempDir(), "ws")
+	samples := filepath.Join(t.TempDir(), "samples")
+	os.MkdirAll(samples, 0o700)
+	os.WriteFile(filepath.Join(samples, "users.csv"), []byte("full_name,iin,email\nIvan Petrov,900101300017,ivan@mail.kz\n"), 0o600)
+	os.WriteFile(filepath.Join(samples, "face_vectors.csv"), []byte("person,embedding\nx,\"["+strings.Repeat("0.1,", 127)+"0.1]\"\n"), 0o600)
+	id := strings.TrimSpace(dpia(t, ws, "new", "--name", "Evidence").stdout)
+	dpia(t, ws, "answer", id, "subjects.locations", "eu")
+	dpia(t, ws, "answer", id, "biometric.used", "no")
+	r := dpia(t, ws, "evidence", "add", id, samples)
+	if r.code != 0 || !strings.Contains(r.stdout, "indexed 2") {
+		t.Fatalf("evidence add: %+v", r)
+	}
+	if r = dpia(t, ws, "evidence", "list", id, "--json"); r.code != 0 || !strings.Contains(r.stdout, `"samples/users.csv"`) {
+		t.Errorf("evidence list: %+v", r)
+	}
+	r = dpia(t, ws, "evidence", "search", id, "Petrov")
+	if r.code != 0 || !strings.Contains(r.stdout, "samples/users.csv") || strings.Contains(r.stdout, "900101300017") {
+		t.Errorf("masked search: %+v", r)
+	}
+	if r = dpia(t, ws, "evidence", "search", id, "Petrov", "--reveal"); !strings.Contains(r.stdout, "900101300017") {
+		t.Errorf("revealed search: %+v", r)
+	}
+	if r = dpia(t, ws, "evidence", "search", id, `"*`); r.code != 0 {
+		t.Errorf("stray quote and star: %+v", r)
+	}
+	// The evidence contradicts the answers: face embeddings found while biometric.used = no.
+	r = dpia(t, ws, "show", id, "--json")
+	if !strings.Contains(r.stdout, "evidence.face_embedding = 1") {
+		t.Errorf("grading does not read the evidence:\n%s", r.stdout)
+	}
+	if r = dpia(t, ws, "evidence", "verify", id); r.code != 0 {
+		t.Errorf("verify: %+v", r)
+	}
+	os.WriteFile(filepath.Join(samples, "users.csv"), []byte("changed"), 0o600)
+	if r = dpia(t, ws, "evidence", "verify", id); r.code != 1 || !strings.Contains(r.stdout, "changed") {
+		t.Errorf("changed file not reported: %+v", r)
+	}
+	if r = dpia(t, ws, "log", id, "--verify"); r.code != 0 {
+		t.Errorf("log after evidence: %+v", r)
+	}
+}

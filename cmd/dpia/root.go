@@ -35,7 +35,7 @@ func (a *app) rootCmd() *cobra.Command {
 		SilenceErrors: true,
 		Args:          noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return usagef("the terminal workbench is not built yet; run 'dpia --help' for the commands available")
+			return a.runTUI(cmd.Context())
 		},
 	}
 	root.SetOut(a.stdout)
@@ -44,8 +44,8 @@ func (a *app) rootCmd() *cobra.Command {
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.workspace, "workspace", "", "workspace folder (default $DPIA_WORKSPACE, else ~/.local/share/dpia)")
 	pf.StringArrayVar(&a.packDirs, "packs-dir", nil, "a folder of extra or overriding pack files (repeatable); the workspace's packs/ folder is always read")
-	root.AddCommand(a.gradeCmd(), a.newCmd(), a.listCmd(), a.showCmd(), a.answerCmd(), a.noteCmd(),
-		a.importCmd(), a.exportCmd(), a.logCmd(), a.packsCmd())
+	root.AddCommand(a.scanCmd(), a.evidenceCmd(), a.gradeCmd(), a.newCmd(), a.listCmd(), a.showCmd(), a.answerCmd(), a.noteCmd(),
+		a.importCmd(), a.exportCmd(), a.logCmd(), a.packsCmd(), a.demoCmd(), a.reportCmd())
 	return root
 }
 

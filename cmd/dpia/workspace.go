@@ -22,6 +22,7 @@ import (
 type session struct {
 	st  *store.SQLite
 	set *q.Set
+	ix  *evidence.Index // opened on first use
 }
 
 func (a *app) session(ctx context.Context) (*session, error) {
@@ -263,7 +264,7 @@ func (a *app) importCmd() *cobra.Command {
 	var name string
 	cmd := &cobra.Command{
 		Use:   "import FILE",
-		Short: "Create an assessment from an answers file (contract C2) and print its id",
+		Short: "Create an assessment from an answers file (contract C2), or restore an archive (.zip), and print its id",
 		Args:  exactArgs(1, "an answers file"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -272,6 +273,12 @@ func (a *app) importCmd() *cobra.Command {
 				return err
 			}
 			defer s.close()
+			if isArchive(args[0]) {
+				if name != "" {
+					return usagef("--name does not apply to an archive: it restores the assessment as it was")
+				}
+				return a.importArchive(ctx, s, args[0])
+			}
 			f, err := readAnswersFile(args[0], s.set)
 			if err != nil {
 				return err
@@ -301,9 +308,9 @@ func (a *app) importCmd() *cobra.Command {
 }
 
 func (a *app) exportCmd() *cobra.Command {
-	var out string
+	var out, archive string
 	cmd := &cobra.Command{
-		Use:   "export ID [-o FILE]",
+		Use:   "export ID [-o FILE | --archive FILE.zip]",
 		Short: "Write an assessment's answers file (contract C2) to standard output or a file",
 		Args:  exactArgs(1, "an assessment id"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -316,6 +323,12 @@ func (a *app) exportCmd() *cobra.Command {
 			as, err := s.assessment(ctx, args[0])
 			if err != nil {
 				return err
+			}
+			if archive != "" {
+				if out != "" {
+					return usagef("export takes -o FILE or --archive FILE.zip, not both")
+				}
+				return s.exportArchive(ctx, as, archive)
 			}
 			f, err := s.answersFile(ctx, as)
 			if err != nil {
@@ -336,6 +349,7 @@ func (a *app) exportCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "", "file to write (default: standard output)")
+	cmd.Flags().StringVar(&archive, "archive", "", "write a complete archive (answers, notes, event log, evidence metadata) to this .zip file instead")
 	return cmd
 }
 

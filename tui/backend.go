@@ -1,0 +1,372 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/dpia-tool/dpia/assessment"
+	"github.com/dpia-tool/dpia/assessment/store"
+	q "github.com/dpia-tool/dpia/questionnaires"
+	"github.com/dpia-tool/dpia/tui/demo"
+)
+
+// Backend is the only way the interface reaches the domain: the workspace, the packs and the
+// grading engine. Every method may be called from a goroutine (a tea.Cmd); none is called
+// from Update or View. Mutating methods return only once the change is committed.
+type Backend interface {
+	// Set returns the loaded pack set. It does no I/O and may be called anywhere.
+	Set() *q.Set
+	// Actor names who makes changes (shown in the header and written to the log).
+	Actor() string
+
+	// ListAssessments returns the assessments with their grade summary, most recently
+	// updated first.
+	ListAssessments(ctx context.Context, includeArchived bool) ([]Summary, error)
+	// Assessment returns one assessment.
+	Assessment(ctx context.Context, id string) (store.Assessment, error)
+	// CreateAssessment creates a draft assessment.
+	CreateAssessment(ctx context.Context, in store.NewAssessment) (store.Assessment, error)
+	// CreateDemo creates the Clearview-style demo assessment in the workspace.
+	CreateDemo(ctx context.Context) (store.Assessment, error)
+	// DuplicateAssessment copies an assessment with its answers and notes into a new draft.
+	DuplicateAssessment(ctx context.Context, id string) (store.Assessment, error)
+	// ArchiveAssessment archives (or, with false, restores) an assessment.
+	ArchiveAssessment(ctx context.Context, id string, archived bool) error
+	// SetStatus sets the status: store.StatusDraft, StatusInReview or StatusSignedOff.
+	SetStatus(ctx context.Context, id, status string) error
+
+	// Answers returns the stored answers, hidden ones included.
+	Answers(ctx context.Context, id string) (map[string]q.Value, error)
+	// Notes returns the notes by question id.
+	Notes(ctx context.Context, id string) (map[string]string, error)
+	// SetAnswer validates and stores one answer (nil clears it); it returns after COMMIT.
+	SetAnswer(ctx context.Context, id, question string, value q.Value) error
+	// SetNote stores the note on a question (empty deletes it); it returns after COMMIT.
+	SetNote(ctx context.Context, id, question, text string) error
+
+	// Grade grades the assessment as stored (answers and evidence summary).
+	Grade(ctx context.Context, id string) (assessment.Result, error)
+	// Visible applies the skip logic: which questions are shown for these answers.
+	Visible(packs []string, answers map[string]q.Value) (map[string]bool, error)
+
+	// Events returns the assessment's event log.
+	Events(ctx context.Context, id string) ([]store.Event, error)
+	// VerifyLog checks the log's hash chain and replays it against the stored answers.
+	VerifyLog(ctx context.Context, id string) (store.Verification, error)
+}
+
+// Summary is one row of the home screen: an assessment and its graded headline.
+type Summary struct {
+	store.Assessment
+	Tier         string  // AI Act tier (assessment.Tier…)
+	Residual     string  // overall residual risk level
+	Completeness float64 // 0–1
+	DPIARequired bool
+	Err          string // grading failed: one sentence
+}
+
+// EvidenceBackend is implemented by backends that can index and search evidence. The TUI
+// checks for it with a type assertion and shows "not available in this build" otherwise.
+type EvidenceBackend interface {
+	// Add indexes files and folders as evidence of an assessment. It calls progress from any
+	// goroutine, throttled by the implementation (about every 100 ms) and once with Done at
+	// the end; progress must not block. It stops when ctx is cancelled, keeping what it has
+	// committed, and returns ctx.Err() then.
+	Add(ctx context.Context, id string, paths []string, progress func(Progress)) error
+	// Files lists the assessment's evidence files.
+	Files(ctx context.Context, id string) ([]EvidenceFile, error)
+	// Detections lists the detections of one file; values are masked unless reveal.
+	Detections(ctx context.Context, id, path string, reveal bool) ([]Detection, error)
+	// Search runs a full-text search over the assessment's evidence.
+	Search(ctx context.Context, id string, query SearchQuery) ([]SearchHit, error)
+	// Verify re-hashes the evidence files; each file's Status says ok, changed or missing.
+	Verify(ctx context.Context, id string) ([]EvidenceFile, error)
+}
+
+// Progress is one progress event of Add.
+type Progress struct {
+	FilesDone, FilesTotal int
+	Bytes                 int64
+	MBps                  float64
+	Current               string // the file being read
+	Detections            int    // detections so far
+	Done                  bool
+}
+
+// EvidenceFile is one evidence file (contract C4 fields, plus verification status).
+type EvidenceFile struct {
+	Path   string // archive members are written archive.zip!inner/path
+	SHA256 string
+	Size   int64
+	MIME   string
+	Status string // indexed | skipped | failed; after Verify: ok | changed | missing
+	Reason string // why it was not indexed, or what changed
+	Counts map[string]int
+}
+
+// Detection is one detection in a file.
+type Detection struct {
+	Type     string // a contract C4 detection type
+	Location string // e.g. "line 12, column 5", "row 4, email", "page 2", "face at 120,44"
+	Value    string // masked unless revealed
+}
+
+// SearchQuery is what the search box asks for.
+type SearchQuery struct {
+	Text   string
+	Types  []string // only hits with these detection types; empty: all
+	Reveal bool     // show personal data unmasked in snippets
+	Limit  int
+}
+
+// SearchHit is one search result.
+type SearchHit struct {
+	Path     string
+	Where    string // location in the file, e.g. "line 12"
+	Types    []string
+	Segments []Segment // the snippet; Match segments are highlighted
+}
+
+// Segment is a part of a snippet.
+type Segment struct {
+	Text  string
+	Match bool
+}
+
+// ExportBackend is implemented by backends that write reports. The TUI checks for it with a
+// type assertion.
+type ExportBackend interface {
+	// Export writes the assessment's report in a format (pdf, xlsx, json, md) to path,
+	// atomically, returning only when the file is complete.
+	Export(ctx context.Context, id, format, path string) error
+}
+
+// ExportFormats are the report formats offered on the export screen.
+var ExportFormats = []string{"pdf", "xlsx", "json", "md"}
+
+// WorkspaceBackend is the Backend over a SQLite workspace and a pack set.
+type WorkspaceBackend struct {
+	st    *store.SQLite
+	set   *q.Set
+	actor string
+
+	// EvidenceSummary returns the detection counts the engine grades with; nil grades
+	// without evidence.
+	EvidenceSummary func(ctx context.Context, id string) (map[string]int, error)
+	// DemoHook runs after the demo assessment is created (e.g. to attach its evidence).
+	DemoHook func(ctx context.Context, id string) error
+}
+
+var _ Backend = (*WorkspaceBackend)(nil)
+
+// NewWorkspaceBackend returns the Backend of a workspace store and pack set; actor is written
+// to the event log for every change.
+func NewWorkspaceBackend(st *store.SQLite, set *q.Set, actor string) *WorkspaceBackend {
+	return &WorkspaceBackend{st: st, set: set, actor: actor}
+}
+
+// Set returns the pack set.
+func (b *WorkspaceBackend) Set() *q.Set { return b.set }
+
+// Actor returns who makes the changes.
+func (b *WorkspaceBackend) Actor() string { return b.actor }
+
+// Store returns the workspace store (for wrappers that add evidence and export hooks).
+func (b *WorkspaceBackend) Store() *store.SQLite { return b.st }
+
+// ListAssessments lists the assessments and grades each.
+func (b *WorkspaceBackend) ListAssessments(ctx context.Context, includeArchived bool) ([]Summary, error) {
+	list, err := b.st.ListAssessments(ctx, includeArchived)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Summary, 0, len(list))
+	for _, a := range list {
+		s := Summary{Assessment: a}
+		res, err := b.grade(ctx, a)
+		if err != nil {
+			s.Err = err.Error()
+		} else {
+			s.Tier, s.Residual, s.Completeness, s.DPIARequired = res.AIAct.Tier, res.Risk.Residual, res.Completeness, res.DPIA.Required
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// Assessment returns one assessment.
+func (b *WorkspaceBackend) Assessment(ctx context.Context, id string) (store.Assessment, error) {
+	return b.st.Assessment(ctx, id)
+}
+
+// CreateAssessment creates a draft, checking the pack ids first.
+func (b *WorkspaceBackend) CreateAssessment(ctx context.Context, in store.NewAssessment) (store.Assessment, error) {
+	for _, p := range in.Packs {
+		if b.set.Pack(p) == nil {
+			return store.Assessment{}, fmt.Errorf("unknown pack %q", p)
+		}
+	}
+	if in.SystemName == "" {
+		in.SystemName = in.Name
+	}
+	return b.st.CreateAssessment(ctx, in, b.actor)
+}
+
+// CreateDemo imports the embedded Clearview-style answers as a new assessment, then runs
+// DemoHook.
+func (b *WorkspaceBackend) CreateDemo(ctx context.Context) (store.Assessment, error) {
+	f, err := demo.Answers(b.set)
+	if err != nil {
+		return store.Assessment{}, err
+	}
+	answers := make(map[string][]string, len(f.Answers))
+	for id, v := range f.Answers {
+		answers[id] = v
+	}
+	a, err := b.st.ImportAssessment(ctx, store.NewAssessment{
+		Name: demo.Name, SystemName: f.System.Name, Description: f.System.Description,
+		Owner: demo.Owner, Packs: f.Packs,
+	}, answers, f.Notes, b.actor)
+	if err != nil {
+		return a, err
+	}
+	if b.DemoHook != nil {
+		if err := b.DemoHook(ctx, a.ID); err != nil {
+			return a, fmt.Errorf("demo evidence: %w", err)
+		}
+	}
+	return a, nil
+}
+
+// DuplicateAssessment copies an assessment.
+func (b *WorkspaceBackend) DuplicateAssessment(ctx context.Context, id string) (store.Assessment, error) {
+	return b.st.DuplicateAssessment(ctx, id, "", b.actor)
+}
+
+// ArchiveAssessment archives or restores an assessment.
+func (b *WorkspaceBackend) ArchiveAssessment(ctx context.Context, id string, archived bool) error {
+	return b.st.UpdateAssessment(ctx, id, store.AssessmentUpdate{Archived: &archived}, b.actor)
+}
+
+// SetStatus sets an assessment's status.
+func (b *WorkspaceBackend) SetStatus(ctx context.Context, id, status string) error {
+	return b.st.UpdateAssessment(ctx, id, store.AssessmentUpdate{Status: &status}, b.actor)
+}
+
+// Answers returns the stored answers.
+func (b *WorkspaceBackend) Answers(ctx context.Context, id string) (map[string]q.Value, error) {
+	raw, err := b.st.Answers(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]q.Value, len(raw))
+	for k, v := range raw {
+		out[k] = v
+	}
+	return out, nil
+}
+
+// Notes returns the notes.
+func (b *WorkspaceBackend) Notes(ctx context.Context, id string) (map[string]string, error) {
+	return b.st.Notes(ctx, id)
+}
+
+// SetAnswer validates the answer against its question and commits it.
+func (b *WorkspaceBackend) SetAnswer(ctx context.Context, id, question string, value q.Value) error {
+	if len(value) > 0 {
+		if err := assessment.ValidateAnswer(b.set, question, value); err != nil {
+			return err
+		}
+	} else if b.set.Question(question) == nil {
+		return fmt.Errorf("unknown question id %q", question)
+	}
+	return b.st.SetAnswer(ctx, id, question, value, b.actor)
+}
+
+// SetNote commits a note.
+func (b *WorkspaceBackend) SetNote(ctx context.Context, id, question, text string) error {
+	if b.set.Question(question) == nil {
+		return fmt.Errorf("unknown question id %q", question)
+	}
+	return b.st.SetNote(ctx, id, question, text, b.actor)
+}
+
+// Grade grades an assessment as stored.
+func (b *WorkspaceBackend) Grade(ctx context.Context, id string) (assessment.Result, error) {
+	a, err := b.st.Assessment(ctx, id)
+	if err != nil {
+		return assessment.Result{}, err
+	}
+	return b.grade(ctx, a)
+}
+
+func (b *WorkspaceBackend) grade(ctx context.Context, a store.Assessment) (assessment.Result, error) {
+	raw, err := b.st.Answers(ctx, a.ID)
+	if err != nil {
+		return assessment.Result{}, err
+	}
+	answers := make(map[string]q.Value, len(raw))
+	for id, v := range raw {
+		if b.set.Question(id) != nil { // a question removed from the packs is kept, not graded
+			answers[id] = v
+		}
+	}
+	var found map[string]int
+	if b.EvidenceSummary != nil {
+		if found, err = b.EvidenceSummary(ctx, a.ID); err != nil {
+			return assessment.Result{}, err
+		}
+	}
+	name := a.SystemName
+	if name == "" {
+		name = a.Name
+	}
+	return assessment.Grade(b.set, assessment.Input{
+		System: assessment.System{Name: name, Description: a.Description},
+		Packs:  knownPacks(b.set, a.Packs), Answers: answers, Evidence: found,
+	})
+}
+
+// knownPacks drops pack ids that are no longer loaded, so that an assessment made with a
+// workspace pack that was removed still opens.
+func knownPacks(set *q.Set, ids []string) []string {
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if set.Pack(id) != nil {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// Visible applies the skip logic.
+func (b *WorkspaceBackend) Visible(packs []string, answers map[string]q.Value) (map[string]bool, error) {
+	known := make(map[string]q.Value, len(answers))
+	for id, v := range answers {
+		if b.set.Question(id) != nil {
+			known[id] = v
+		}
+	}
+	return assessment.Visible(b.set, knownPacks(b.set, packs), known)
+}
+
+// Events returns the event log.
+func (b *WorkspaceBackend) Events(ctx context.Context, id string) ([]store.Event, error) {
+	return b.st.Events(ctx, id)
+}
+
+// VerifyLog verifies the event log.
+func (b *WorkspaceBackend) VerifyLog(ctx context.Context, id string) (store.Verification, error) {
+	return b.st.VerifyLog(ctx, id)
+}
+
+// sortedKeys returns the keys of a map in order.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

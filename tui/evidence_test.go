@@ -1,0 +1,260 @@
+package tui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// hookBackend is the real workspace backend plus test implementations of the optional
+// evidence and export hooks (their real implementations live outside this package).
+type hookBackend struct {
+	*WorkspaceBackend
+	mu       sync.Mutex
+	files    []EvidenceFile
+	searches []SearchQuery
+	block    bool // Add waits for cancellation after the first file
+}
+
+var (
+	_ EvidenceBackend = (*hookBackend)(nil)
+	_ ExportBackend   = (*hookBackend)(nil)
+)
+
+func (h *hookBackend) Add(ctx context.Context, id string, paths []string, progress func(Progress)) error {
+	var found []string
+	for _, p := range paths {
+		filepath.WalkDir(p, func(path string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				found = append(found, path)
+			}
+			return nil
+		})
+	}
+	for i, path := range found {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		f := EvidenceFile{Path: filepath.Base(path), Size: int64(len(data)), MIME: "text/plain", Status: "indexed",
+			Counts: map[string]int{}}
+		if n := strings.Count(string(data), "@"); n > 0 {
+			f.Counts["email"] = n
+		}
+		h.mu.Lock()
+		h.files = append(h.files, f)
+		h.mu.Unlock()
+		progress(Progress{FilesDone: i + 1, FilesTotal: len(found), Bytes: int64(len(data)), Current: path, Detections: len(f.Counts)})
+		if h.block {
+			<-ctx.Done()
+			return ctx.Err()
+		}
+	}
+	progress(Progress{FilesDone: len(found), FilesTotal: len(found), Done: true})
+	return nil
+}
+
+func (h *hookBackend) Files(ctx context.Context, id string) ([]EvidenceFile, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]EvidenceFile(nil), h.files...), nil
+}
+
+func (h *hookBackend) Detections(ctx context.Context, id, path string, reveal bool) ([]Detection, error) {
+	v := "a•••@example.com"
+	if reveal {
+		v = "alice@example.com"
+	}
+	return []Detection{{Type: "email", Location: "line 2", Value: v}}, nil
+}
+
+func (h *hookBackend) Search(ctx context.Context, id string, q SearchQuery) ([]SearchHit, error) {
+	h.mu.Lock()
+	h.searches = append(h.searches, q)
+	h.mu.Unlock()
+	v := "a•••@example.com"
+	if q.Reveal {
+		v = "alice@example.com"
+	}
+	if !strings.Contains("alice@example.com", q.Text) {
+		return nil, nil
+	}
+	return []SearchHit{{Path: "users.csv", Where: "line 2", Types: []string{"email"},
+		Segments: []Segment{{Text: "name,"}, {Text: v, Match: true}, {Text: ",Almaty"}}}}, nil
+}
+
+func (h *hookBackend) Verify(ctx context.Context, id string) ([]EvidenceFile, error) {
+	files, _ := h.Files(ctx, id)
+	for i := range files {
+		files[i].Status = "ok"
+	}
+	if len(files) > 0 {
+		files[0].Status, files[0].Reason = "changed", "content differs from the indexed hash"
+	}
+	return files, nil
+}
+
+func (h *hookBackend) Export(ctx context.Context, id, format, path string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return os.WriteFile(path, []byte(format+" report of "+id), 0o600)
+}
+
+func samplesDir(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "samples")
+	os.MkdirAll(dir, 0o700)
+	for name, body := range map[string]string{"users.csv": "name,email\nAlice,alice@example.com\nBob,bob@example.com\n", "notes.txt": "nothing here\n"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestEvidenceNotAvailableWithoutHooks(t *testing.T) {
+	e := newEnv(t)
+	d, _ := demoDriver(t, e.b, "4")
+	d.mustSee("not available in this build")
+	d.keys("6")
+	d.mustSee("not available in this build")
+}
+
+func TestAttachIndexesAndLists(t *testing.T) {
+	e := newEnv(t)
+	h := &hookBackend{WorkspaceBackend: e.b}
+	d, _ := demoDriver(t, h, "4")
+	d.mustSee("No evidence yet")
+	dir := samplesDir(t)
+	d.keys("a")
+	p := d.m.pages[pageEvidence].(*evidence)
+	if !p.Capturing() {
+		t.Fatal("the path field does not have the keyboard")
+	}
+	d.typeText(dir + "/us")
+	if sug := p.path.AvailableSuggestions(); len(sug) != 1 || !strings.HasSuffix(sug[0], "users.csv") {
+		t.Fatalf("completion %v", sug)
+	}
+	d.keys("backspace", "backspace", "backspace")
+	d.keys("enter")
+	if p.mode != evList {
+		t.Fatalf("mode %v after indexing", p.mode)
+	}
+	d.mustSee("Evidence · 2 files", "users.csv", "[email 2]", "Indexed")
+	d.keys("down")
+	d.keys("up", "enter")
+	d.mustSee("a•••@example.com", "values masked")
+	d.keys("r")
+	d.mustSee("alice@example.com", "VALUES REVEALED")
+	d.keys("esc", "V")
+	d.mustSee("1 OF 2 FILES CHANGED OR MISSING", "CHANGED")
+}
+
+func TestIndexingShowsProgressAndCancels(t *testing.T) {
+	e := newEnv(t)
+	h := &hookBackend{WorkspaceBackend: e.b, block: true}
+	d, _ := demoDriver(t, h, "4")
+	d.keys("a")
+	d.typeText(samplesDir(t))
+	_, cmd := d.m.Update(keyMsg("enter"))
+	p := d.m.pages[pageEvidence].(*evidence)
+	if p.mode != evIndexing {
+		t.Fatalf("mode %v", p.mode)
+	}
+	msg := cmd() // the first progress event
+	if _, ok := msg.(indexProgressMsg); !ok {
+		t.Fatalf("first message %T", msg)
+	}
+	_, next := d.m.Update(msg)
+	d.mustSee("Indexing", "1 of 2 files", "reading", "esc cancels")
+	d.keys("esc")
+	d.run(next)
+	if p.mode != evList {
+		t.Fatalf("mode %v after cancel", p.mode)
+	}
+	d.mustSee("Indexing cancelled", "Evidence · 1 file ·")
+}
+
+func TestQuitDuringIndexingStopsIt(t *testing.T) {
+	e := newEnv(t)
+	h := &hookBackend{WorkspaceBackend: e.b, block: true}
+	d, _ := demoDriver(t, h, "4")
+	d.keys("a")
+	d.typeText(samplesDir(t))
+	d.m.Update(keyMsg("enter"))
+	d.keys("q")
+	if !d.quit {
+		t.Fatal("q did not quit during indexing")
+	}
+	if err := d.m.Flush(context.Background()); err != nil { // waits for the indexer to stop
+		t.Fatal(err)
+	}
+	if !d.m.c.work.closed {
+		t.Fatal("flush did not close the tracker")
+	}
+}
+
+func TestSearchIsDebouncedAndHighlights(t *testing.T) {
+	e := newEnv(t)
+	h := &hookBackend{WorkspaceBackend: e.b}
+	d, _ := demoDriver(t, h, "4")
+	d.keys("/")
+	// Typing fast: only the last pause runs a search.
+	var cmds []tea.Cmd
+	for _, r := range "alice" {
+		_, cmd := d.m.Update(keyMsg(string(r)))
+		cmds = append(cmds, cmd)
+	}
+	for _, c := range cmds {
+		d.run(c)
+	}
+	if len(h.searches) != 1 || h.searches[0].Text != "alice" {
+		t.Fatalf("searches %+v", h.searches)
+	}
+	d.mustSee("· 1 result", "users.csv · line 2", "[a•••@example.com]")
+	d.keys("ctrl+r")
+	d.mustSee("[alice@example.com]", "REVEALED")
+	d.keys("ctrl+t")
+	if last := h.searches[len(h.searches)-1]; len(last.Types) != 0 {
+		t.Fatalf("type filter without evidence types: %v", last.Types)
+	}
+	d.keys("esc")
+	if d.m.pages[pageEvidence].(*evidence).mode != evList {
+		t.Fatal("esc did not leave the search")
+	}
+}
+
+func TestExportWritesChosenFormats(t *testing.T) {
+	e := newEnv(t)
+	h := &hookBackend{WorkspaceBackend: e.b}
+	d, id := demoDriver(t, h, "6")
+	out := t.TempDir()
+	d.keys("down", "down", "space") // pdf, xlsx are on; add json
+	d.keys("down", "down")          // to the folder field
+	p := d.m.pages[pageExport].(*export)
+	if !p.Capturing() {
+		t.Fatal("the folder field does not have the keyboard")
+	}
+	for range len(".") {
+		d.keys("backspace")
+	}
+	d.typeText(out)
+	d.keys("enter")
+	for _, f := range []string{"pdf", "xlsx", "json"} {
+		path := filepath.Join(out, "dpia-"+id+"."+f)
+		if _, err := os.Stat(path); err != nil {
+			t.Errorf("%s not written: %v", f, err)
+		}
+		d.mustSee("✓ " + f + " →")
+	}
+	if _, err := os.Stat(filepath.Join(out, "dpia-"+id+".md")); err == nil {
+		t.Error("md written though not chosen")
+	}
+	d.mustSee("Wrote 3 reports")
+}
