@@ -114,7 +114,7 @@ type lineReader struct {
 }
 
 func newLineReader(r io.Reader, limit int) *lineReader {
-	return &lineReader{br: bufio.NewReaderSize(r, max(4096, min(limit, 1<<20))), max: limit}
+	return &lineReader{br: bufio.NewReaderSize(r, max(4096, min(limit, 64<<10))), max: limit}
 }
 
 // next returns the next line or piece of a long line and its 1-based line number; io.EOF

@@ -9,6 +9,9 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
+
+	"github.com/tidwall/gjson"
 
 	"github.com/dpia-tool/dpia/assessment/evidence/model"
 )
@@ -45,7 +48,10 @@ func extractJSON(ctx context.Context, f *file, g *guard, lim Limits) error {
 			if d, ok := tok.(json.Delim); ok && d == '[' {
 				err = jsonArray(dec, g)
 			} else {
-				err = (&jsonWalker{dec: dec, g: g}).walk(tok)
+				err = (&jsonWalker{dec: dec, g: g}).walk(tok, "")
+			}
+			if errors.Is(err, io.EOF) { // the file ended inside the value
+				err = io.ErrUnexpectedEOF
 			}
 		}
 		var se *json.SyntaxError
@@ -74,66 +80,82 @@ func jsonHeadOK(head []byte) bool {
 	}
 }
 
-// jsonArray reads a top-level array whose '[' was read: a table when its first element is an
-// object, values with key paths otherwise.
+// jsonArray reads a top-level array whose '[' was read, one element at a time: a table when
+// its first element is an object, values with key paths otherwise. Elements of a table that
+// are no objects are written as values ("[7]" paths); those among the first 100 come before
+// the table, since the table starts once its header is known.
 func jsonArray(dec *json.Decoder, g *guard) error {
-	var sample []json.RawMessage
-	for dec.More() && len(sample) < headerSample {
+	t := &jsonTable{g: g}
+	for i := 0; dec.More(); i++ {
 		var raw json.RawMessage
 		if err := dec.Decode(&raw); err != nil {
 			return err
 		}
-		if len(sample) == 0 && !isObject(raw) {
+		kvs, ok := flattenJSON(raw)
+		switch {
+		case ok:
+			if err := t.add(i+1, 0, kvs); err != nil {
+				return err
+			}
+		case i == 0:
 			if err := walkRaw(raw, "[0]", g); err != nil {
 				return err
 			}
 			w := &jsonWalker{dec: dec, g: g, stack: []jsonFrame{{array: true, index: 1}}}
 			return w.walkFrom()
-		}
-		sample = append(sample, raw)
-	}
-	t, err := newJSONTable(sample, g)
-	if err != nil {
-		return err
-	}
-	for i, raw := range sample {
-		if err := t.row(i+1, raw, 0); err != nil {
-			return err
-		}
-	}
-	for i := len(sample) + 1; dec.More(); i++ {
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return err
-		}
-		if err := t.row(i, raw, 0); err != nil {
-			return err
+		default:
+			if err := walkRaw(raw, "["+strconv.Itoa(i)+"]", g); err != nil {
+				return err
+			}
 		}
 	}
 	if _, err := dec.Token(); err != nil { // the closing ']'
 		return err
 	}
-	return g.TableEnd()
+	return t.end()
 }
 
-// jsonTable writes objects as rows under a header of flattened keys.
+// walkRaw writes the values of one decoded JSON value with key paths below path.
+func walkRaw(raw json.RawMessage, path string, g *guard) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	return (&jsonWalker{dec: dec, g: g}).walk(tok, path)
+}
+
+// jsonTable writes objects as rows of one table. The first 100 objects wait in the sample
+// until the header, the union of their keys in first-seen order, is known.
 type jsonTable struct {
-	g      *guard
-	header []string
-	index  map[string]int
+	g       *guard
+	sample  [][]keyValue
+	rows    []int // row numbers of the sample
+	lines   []int // line numbers of the sample (JSON Lines)
+	header  []string
+	index   map[string]int // nil until the table has started
+	started bool
 }
 
-// newJSONTable builds the header from the sample objects and starts the table.
-func newJSONTable(sample []json.RawMessage, g *guard) (*jsonTable, error) {
-	t := &jsonTable{g: g, index: map[string]int{}}
-	for _, raw := range sample {
-		if !isObject(raw) {
-			continue
-		}
-		kvs, err := flatten(raw)
-		if err != nil {
-			return nil, err
-		}
+// add writes object n (on line, for JSON Lines) or keeps it for the header.
+func (t *jsonTable) add(n, line int, kvs []keyValue) error {
+	if t.started {
+		return t.row(n, line, kvs)
+	}
+	t.sample = append(t.sample, kvs)
+	t.rows = append(t.rows, n)
+	t.lines = append(t.lines, line)
+	if len(t.sample) < headerSample {
+		return nil
+	}
+	return t.start()
+}
+
+// start builds the header from the sample, starts the table and writes the sample.
+func (t *jsonTable) start() error {
+	t.started, t.index = true, map[string]int{}
+	for _, kvs := range t.sample {
 		for _, kv := range kvs {
 			if _, ok := t.index[kv.key]; !ok {
 				t.index[kv.key] = len(t.header)
@@ -141,23 +163,37 @@ func newJSONTable(sample []json.RawMessage, g *guard) (*jsonTable, error) {
 			}
 		}
 	}
-	return t, g.TableStart(model.Location{}, append([]string(nil), t.header...))
+	if err := t.g.TableStart(model.Location{}, append([]string(nil), t.header...)); err != nil {
+		return err
+	}
+	for i, kvs := range t.sample {
+		if err := t.row(t.rows[i], t.lines[i], kvs); err != nil {
+			return err
+		}
+	}
+	t.sample, t.rows, t.lines = nil, nil, nil
+	return nil
 }
 
-// row writes one object as row n (line is its line in a JSONL file); keys outside the header
-// are appended as "key: value" cells. An element that is no object is written as values.
-func (t *jsonTable) row(n int, raw json.RawMessage, line int) error {
+// end starts the table if fewer objects than the sample holds were seen, and ends it.
+func (t *jsonTable) end() error {
+	if !t.started && len(t.sample) > 0 {
+		if err := t.start(); err != nil {
+			return err
+		}
+	}
+	if !t.started {
+		return nil
+	}
+	return t.g.TableEnd()
+}
+
+// row writes one object as row n; keys outside the header are appended as "key: value".
+func (t *jsonTable) row(n, line int, kvs []keyValue) error {
 	if n%1000 == 0 {
 		if err := t.g.tick(); err != nil {
 			return err
 		}
-	}
-	if !isObject(raw) {
-		return walkRaw(raw, "["+strconv.Itoa(n-1)+"]", t.g)
-	}
-	kvs, err := flatten(raw)
-	if err != nil {
-		return err
 	}
 	cells := make([]string, len(t.header))
 	for _, kv := range kvs {
@@ -173,85 +209,97 @@ func (t *jsonTable) row(n int, raw json.RawMessage, line int) error {
 // keyValue is one flattened member of an object.
 type keyValue struct{ key, val string }
 
-// flatten lists the members of a JSON object in order: nested objects become "a.b" keys,
-// arrays their text, null an empty string.
-func flatten(raw json.RawMessage) ([]keyValue, error) {
-	var out []keyValue
-	err := flattenInto("", raw, &out, 0)
-	return out, err
+// Flattening bounds: objects deeper than maxFlatDepth are kept as JSON text, and a value
+// nested deeper than maxNesting is not flattened at all (gjson recurses).
+const (
+	maxFlatDepth = 32
+	maxNesting   = 512
+)
+
+// flattenJSON lists the members of a JSON object in order: nested objects become "a.b"
+// keys, arrays their text ("[1, 2]"), null an empty string. ok is false when b is not one
+// valid JSON object.
+func flattenJSON(b []byte) (kvs []keyValue, ok bool) {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || b[0] != '{' || nesting(b) > maxNesting || !gjson.ValidBytes(b) {
+		return nil, false
+	}
+	flattenInto("", gjson.ParseBytes(b), 0, &kvs)
+	return kvs, true
 }
 
-func flattenInto(prefix string, raw json.RawMessage, out *[]keyValue, depth int) error {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return nil
-	}
-	switch {
-	case raw[0] == '{' && depth < 32:
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.UseNumber()
-		if _, err := dec.Token(); err != nil {
-			return err
+func flattenInto(prefix string, obj gjson.Result, depth int, out *[]keyValue) {
+	obj.ForEach(func(k, v gjson.Result) bool {
+		key := joinKey(prefix, k.String())
+		switch {
+		case v.IsObject() && depth < maxFlatDepth:
+			flattenInto(key, v, depth+1, out)
+		case v.IsArray():
+			*out = append(*out, keyValue{key, renderArray(v)})
+		case v.IsObject():
+			*out = append(*out, keyValue{key, compact(v.Raw)})
+		case v.Type == gjson.String:
+			*out = append(*out, keyValue{key, v.Str})
+		case v.Type == gjson.Null:
+			*out = append(*out, keyValue{key, ""})
+		default: // numbers keep their literal form, booleans read true/false
+			*out = append(*out, keyValue{key, v.Raw})
 		}
-		for dec.More() {
-			tok, err := dec.Token()
-			if err != nil {
-				return err
-			}
-			var v json.RawMessage
-			if err := dec.Decode(&v); err != nil {
-				return err
-			}
-			key, _ := tok.(string)
-			if err := flattenInto(joinKey(prefix, key), v, out, depth+1); err != nil {
-				return err
-			}
-		}
-		return nil
-	case raw[0] == '{' || raw[0] == '[':
-		*out = append(*out, keyValue{prefix, renderArray(raw)})
-	case raw[0] == '"':
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return err
-		}
-		*out = append(*out, keyValue{prefix, s})
-	case string(raw) == "null":
-		*out = append(*out, keyValue{prefix, ""})
-	default:
-		*out = append(*out, keyValue{prefix, string(raw)})
-	}
-	return nil
+		return true
+	})
 }
 
-// renderArray renders a JSON array of numbers as "[1, 2.5, -3]", so that embeddings read the
-// same as in Parquet files, and anything else as compact JSON.
-func renderArray(raw json.RawMessage) string {
-	var nums []json.Number
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if raw[0] == '[' && dec.Decode(&nums) == nil && len(nums) > 0 {
-		var b bytes.Buffer
-		b.WriteByte('[')
-		for i, n := range nums {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString(n.String())
+// renderArray renders an array with ", " between elements, so that a vector of numbers reads
+// "[0.25, -1, 3e-2]" as in Parquet files; nested values are compact JSON.
+func renderArray(arr gjson.Result) string {
+	var b strings.Builder
+	b.WriteByte('[')
+	n := 0
+	arr.ForEach(func(_, v gjson.Result) bool {
+		if n > 0 {
+			b.WriteString(", ")
 		}
-		b.WriteByte(']')
-		return b.String()
+		n++
+		b.WriteString(compact(v.Raw))
+		return b.Len() < maxRendered
+	})
+	b.WriteByte(']')
+	return b.String()
+}
+
+// maxRendered bounds the text kept of one array.
+const maxRendered = 1 << 20
+
+// compact removes the insignificant white space of valid JSON text.
+func compact(raw string) string {
+	if !strings.ContainsAny(raw, " \t\r\n") {
+		return raw
 	}
 	var b bytes.Buffer
-	if json.Compact(&b, raw) != nil {
-		return string(raw)
+	if json.Compact(&b, []byte(raw)) != nil {
+		return raw
 	}
 	return b.String()
 }
 
-func isObject(raw json.RawMessage) bool {
-	raw = bytes.TrimSpace(raw)
-	return len(raw) > 0 && raw[0] == '{'
+// nesting returns the deepest bracket nesting of JSON text, ignoring brackets in strings.
+func nesting(b []byte) int {
+	depth, deepest, inString := 0, 0, false
+	for i := 0; i < len(b); i++ {
+		switch c := b[i]; {
+		case inString && c == '\\':
+			i++
+		case c == '"':
+			inString = !inString
+		case inString:
+		case c == '{' || c == '[':
+			depth++
+			deepest = max(deepest, depth)
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	return deepest
 }
 
 func joinKey(prefix, key string) string {
@@ -259,15 +307,4 @@ func joinKey(prefix, key string) string {
 		return key
 	}
 	return prefix + "." + key
-}
-
-// walkRaw writes the values of one JSON value with paths below path.
-func walkRaw(raw json.RawMessage, path string, g *guard) error {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	return (&jsonWalker{dec: dec, g: g, root: path}).walk(tok)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -20,19 +21,22 @@ type jsonFrame struct {
 	wantKey bool   // an object expects a key (or '}') next
 }
 
+// maxWalkDepth is the deepest nesting the token walk follows, as encoding/json's Decode.
+const maxWalkDepth = 10000
+
 // jsonWalker writes every string and number of a JSON value as Text with its key path as the
-// Column, reading one token at a time (no depth limit, bounded memory).
+// Column, reading one token at a time with bounded memory.
 type jsonWalker struct {
 	dec   *json.Decoder
 	g     *guard
-	root  string
 	stack []jsonFrame
 	n     int
 }
 
-// walk handles the first token of a value, then the rest of the value.
-func (w *jsonWalker) walk(first json.Token) error {
-	if err := w.token(first, w.root); err != nil {
+// walk handles the first token of a value found at path, then reads the rest of the value
+// (and of any values still open on the stack).
+func (w *jsonWalker) walk(first json.Token, path string) error {
+	if err := w.token(first, path); err != nil {
 		return err
 	}
 	return w.walkFrom()
@@ -86,6 +90,9 @@ func (w *jsonWalker) token(tok json.Token, path string) error {
 	}
 	switch v := tok.(type) {
 	case json.Delim:
+		if len(w.stack) >= maxWalkDepth {
+			return fmt.Errorf("malformed JSON: nested deeper than %d levels", maxWalkDepth)
+		}
 		w.stack = append(w.stack, jsonFrame{path: path, array: v == '[', wantKey: v == '{'})
 	case string:
 		if strings.TrimSpace(v) != "" {
@@ -106,7 +113,8 @@ func extractJSONL(ctx context.Context, f *file, g *guard, lim Limits) error {
 		return err
 	}
 	lr := newLineReader(r, max(lim.MaxCellBytes*16, 1<<20))
-	j := &jsonlTable{g: g}
+	t := &jsonTable{g: g}
+	rows := 0
 	for {
 		line, n, err := lr.next()
 		if errors.Is(err, io.EOF) {
@@ -115,72 +123,31 @@ func extractJSONL(ctx context.Context, f *file, g *guard, lim Limits) error {
 		if err != nil {
 			return err
 		}
-		if err := j.line(n, line); err != nil {
+		if n%1000 == 0 {
+			if err := g.tick(); err != nil {
+				return err
+			}
+		}
+		kvs, ok := objectLine(line)
+		switch {
+		case ok:
+			rows++
+			err = t.add(rows, n, kvs)
+		case strings.TrimSpace(line) != "":
+			err = g.Text(model.Location{Line: n}, line)
+		}
+		if err != nil {
 			return err
 		}
 	}
-	return j.end()
+	return t.end()
 }
 
-// jsonlTable buffers the first objects of a JSONL file to build the header.
-type jsonlTable struct {
-	g      *guard
-	t      *jsonTable
-	sample []json.RawMessage
-	lines  []int
-	rows   int
-}
-
-func (j *jsonlTable) line(n int, line string) error {
-	if n%1000 == 0 {
-		if err := j.g.tick(); err != nil {
-			return err
-		}
-	}
+// objectLine flattens a line that holds exactly one JSON object.
+func objectLine(line string) ([]keyValue, bool) {
 	s := strings.TrimSpace(line)
-	if s == "" {
-		return nil
+	if !strings.HasPrefix(s, "{") || !strings.HasSuffix(s, "}") {
+		return nil, false
 	}
-	if !strings.HasPrefix(s, "{") || !json.Valid([]byte(s)) {
-		return j.g.Text(model.Location{Line: n}, line)
-	}
-	if j.t == nil {
-		j.sample = append(j.sample, json.RawMessage(s))
-		j.lines = append(j.lines, n)
-		if len(j.sample) < headerSample {
-			return nil
-		}
-		return j.flush()
-	}
-	j.rows++
-	return j.t.row(j.rows, json.RawMessage(s), n)
-}
-
-// flush starts the table and writes the buffered objects.
-func (j *jsonlTable) flush() error {
-	t, err := newJSONTable(j.sample, j.g)
-	if err != nil {
-		return err
-	}
-	j.t = t
-	for i, raw := range j.sample {
-		j.rows++
-		if err := t.row(j.rows, raw, j.lines[i]); err != nil {
-			return err
-		}
-	}
-	j.sample, j.lines = nil, nil
-	return nil
-}
-
-func (j *jsonlTable) end() error {
-	if j.t == nil && len(j.sample) > 0 {
-		if err := j.flush(); err != nil {
-			return err
-		}
-	}
-	if j.t == nil {
-		return nil
-	}
-	return j.g.TableEnd()
+	return flattenJSON([]byte(s))
 }

@@ -71,8 +71,8 @@ func Sniff(name string, head []byte) (kind, mime string) {
 		return KindParquet, mime
 	case imageMIME[mime]:
 		return KindImage, mime
-	case strings.HasPrefix(mime, "audio/"):
-		return KindAudio, mime
+	case strings.HasPrefix(mime, "audio/") && mime != "audio/midi":
+		return KindAudio, mime // MIDI is a score, not a recording
 	}
 	if isA(mt, "text/plain") || isA(mt, "application/json") || looksText(head) {
 		return sniffText(ext, mime, head)

@@ -130,14 +130,14 @@ func TestExtractJSON(t *testing.T) {
 		{"array of objects", `[
 			{"name": "Ivan", "contact": {"email": "i@x.kz", "phone": null}, "age": 41},
 			{"name": "Aigul", "tags": ["a", "b"], "embedding": [0.25, -1, 3e-2]},
-			{"name": "Late", "extra": true},
+			{"name": "Late", "extra": true, "deep": {"a": [{"b": null}, [1, [2]]]}},
 			"stray"
 		]`, []string{
-			`start - ["name" "contact.email" "contact.phone" "age" "tags" "embedding" "extra"]`,
-			`row row=1 ["Ivan" "i@x.kz" "" "41" "" "" ""]`,
-			`row row=2 ["Aigul" "" "" "" "[\"a\",\"b\"]" "[0.25, -1, 3e-2]" ""]`,
-			`row row=3 ["Late" "" "" "" "" "" "true"]`,
-			`text col=[3] "stray"`,
+			`text col=[3] "stray"`, // before the table: its header waits for 100 objects
+			`start - ["name" "contact.email" "contact.phone" "age" "tags" "embedding" "extra" "deep.a"]`,
+			`row row=1 ["Ivan" "i@x.kz" "" "41" "" "" "" ""]`,
+			`row row=2 ["Aigul" "" "" "" "[\"a\", \"b\"]" "[0.25, -1, 3e-2]" "" ""]`,
+			`row row=3 ["Late" "" "" "" "" "" "true" "[{\"b\":null}, [1,[2]]]"]`,
 			`end`,
 		}},
 		{"nested document", `{"user": {"name": "Ivan", "ids": [870412300415, "x"]}, "ok": true, "empty": ""}`, []string{
@@ -191,6 +191,11 @@ func TestExtractJSONMalformed(t *testing.T) {
 	_, _, err = extractBytes(t, "a.json", []byte(big), DefaultLimits())
 	if err == nil || !strings.Contains(err.Error(), "malformed JSON near byte") {
 		t.Fatalf("err = %v, want malformed JSON", err)
+	}
+	deep := `{"a":` + strings.Repeat("[", 20000)
+	_, _, err = extractBytes(t, "deep.json", []byte(deep), DefaultLimits())
+	if err == nil || err.Error() != "malformed JSON: nested deeper than 10000 levels" {
+		t.Fatalf("deep: err = %v", err)
 	}
 	// Broken within its first 64 KiB: the file is read as text.
 	rec, _, err := extractBytes(t, "a.json", []byte(`{"a": "x"} }`), DefaultLimits())

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -114,13 +115,23 @@ func TestExtractCancelled(t *testing.T) {
 		csvData.WriteString("Ivan,ivan@example.kz\n")
 		jsonl.WriteString(`{"n":` + string(rune('0'+i%10)) + "}\n")
 	}
-	cases := map[string]string{"a.log": lines.String(), "a.csv": csvData.String(), "a.jsonl": jsonl.String()}
+	rows := [][]any{{"name"}}
+	pages := make([][]string, 50)
+	for i := range 3000 {
+		rows = append(rows, []any{fmt.Sprint("person ", i)})
+		pages[i%50] = append(pages[i%50], "line")
+	}
+	cases := map[string]string{
+		"a.log": lines.String(), "a.csv": csvData.String(), "a.jsonl": jsonl.String(),
+		"a.xlsx": string(makeXLSX(t, []string{"S"}, map[string][][]any{"S": rows})),
+		"a.pdf":  string(makePDF(pages...)),
+	}
 	for name, data := range cases {
 		t.Run(name, func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			sink := &cancelSink{cancel: cancel}
-			kind, _ := Sniff(name, []byte(data[:100]))
+			kind, _ := Sniff(name, []byte(data[:min(len(data), 3072)]))
 			start := time.Now()
 			err := Extract(ctx, name, kind, strings.NewReader(data), int64(len(data)), sink, DefaultLimits())
 			if !errors.Is(err, context.Canceled) {
