@@ -4,7 +4,6 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 )
 
@@ -42,7 +41,7 @@ func cellValue(typ, cell string) (string, string, bool) {
 		}
 	case "date_of_birth":
 		if end, y, m, d, ok := dateAt(cell, 0); ok && (end == len(cell) || cell[end] == ' ' || cell[end] == 'T') &&
-			y <= time.Now().Year() {
+			y <= thisYear {
 			return typ, isoDate(y, m, d), true
 		}
 	case "geo_location":
@@ -92,7 +91,7 @@ func cardCell(s string) (string, bool) {
 			return "", false
 		}
 	}
-	d := digitsOf(s)
+	d := string(appendDigits(nil, s))
 	return d, validCard(d)
 }
 

@@ -41,7 +41,7 @@ type hit struct {
 // through (gate.go), keeps the matches that sit on word boundaries, and records the
 // special-category spans.
 func (st *state) keywordPass() {
-	idx := keywordIndex()
+	idx := st.idx
 	text := st.text
 	st.regions = idx.gate.regions(text, st.regions[:0])
 	if len(st.regions) == 0 {
@@ -359,18 +359,20 @@ func plausibleAddress(v string) bool {
 
 // normText normalises free text for a Key: lower case, single spaces.
 func normText(s string) string {
-	b := make([]byte, 0, len(s))
-	space := false
-	for _, c := range appendLower(nil, strings.TrimSpace(s)) {
+	b := appendLower(make([]byte, 0, len(s)), strings.TrimSpace(s))
+	n, space := 0, false
+	for _, c := range b {
 		if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
 			space = true
 			continue
 		}
 		if space {
-			b = append(b, ' ')
+			b[n] = ' '
+			n++
 			space = false
 		}
-		b = append(b, c)
+		b[n] = c
+		n++
 	}
-	return string(b)
+	return string(b[:n])
 }

@@ -1,10 +1,8 @@
 package detect
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/hex"
-	"hash"
+	"hash/maphash"
 	"strings"
 	"sync"
 
@@ -26,14 +24,14 @@ const (
 // Detector detects personal data. It holds the workspace's HMAC key; it is safe for
 // concurrent use and meant to be shared by all indexing workers.
 type Detector struct {
-	key  []byte
+	keys *keyHash
 	pool sync.Pool
 }
 
 // New returns a Detector; key is the workspace's secret HMAC key (32 bytes). The key is
 // copied.
 func New(key []byte) *Detector {
-	d := &Detector{key: append([]byte(nil), key...)}
+	d := &Detector{keys: newKeyHash(append([]byte(nil), key...))}
 	d.pool.New = func() any { return d.newState() }
 	keywordIndex() // build the automaton now rather than in the first worker
 	return d
@@ -45,7 +43,7 @@ func New(key []byte) *Detector {
 func (d *Detector) DetectText(loc model.Location, text string, emit func(model.Detection)) {
 	st := d.pool.Get().(*state)
 	st.detect(loc, text, emit)
-	d.pool.Put(st)
+	d.put(st)
 }
 
 // MaskText returns text with every detected value replaced by its masked form (Mask), for
@@ -54,7 +52,7 @@ func (d *Detector) DetectText(loc model.Location, text string, emit func(model.D
 // masked as one.
 func (d *Detector) MaskText(text string) string {
 	st := d.pool.Get().(*state)
-	defer d.pool.Put(st)
+	defer d.put(st)
 	st.find(text)
 	var b strings.Builder
 	pos := 0
@@ -113,9 +111,10 @@ type span struct {
 // Scanner.
 type state struct {
 	d     *Detector
-	mac   hash.Hash
+	idx   *kwIndex
+	mac   *keyScratch
 	sum   []byte
-	keys  map[keyID]string // recent Keys
+	keys  []cachedKey // recent Keys
 	hits  []hit
 	spans []span
 	// keyword gate scratch (gate.go)
@@ -128,7 +127,14 @@ type state struct {
 }
 
 func (d *Detector) newState() *state {
-	return &state{d: d, mac: hmac.New(sha256.New, d.key), keys: map[keyID]string{}}
+	return &state{d: d, idx: keywordIndex(), mac: newKeyScratch(d.keys)}
+}
+
+// put returns a state to the pool without the text it last saw.
+func (d *Detector) put(st *state) {
+	clear(st.spans)
+	st.text = ""
+	d.pool.Put(st)
 }
 
 // detect finds the detections of text and emits them.
@@ -165,29 +171,37 @@ func (st *state) detection(loc model.Location, text string, s span) model.Detect
 	return det
 }
 
-// key is hex(HMAC-SHA256(key, typ + ":" + norm)), remembered for the values seen lately.
+// key is hex(HMAC-SHA256(key, typ + ":" + norm)), remembered for the values seen lately in
+// a direct-mapped cache keyed by a 64-bit hash of type and value (logs repeat the same users).
 func (st *state) key(typ, norm string) string {
-	id := keyID{typ, norm}
-	if k, ok := st.keys[id]; ok {
-		return k
+	if st.keys == nil {
+		st.keys = make([]cachedKey, 256)
 	}
-	if len(st.keys) >= 4096 {
-		clear(st.keys)
+	var h maphash.Hash
+	h.SetSeed(keySeed)
+	h.WriteString(typ)
+	h.WriteByte(0)
+	h.WriteString(norm)
+	sum := h.Sum64()
+	slot := &st.keys[sum%uint64(len(st.keys))]
+	if slot.sum == sum && slot.key != "" {
+		return slot.key
 	}
 	k := st.hmac(typ, norm)
-	st.keys[id] = k
+	*slot = cachedKey{sum: sum, key: k}
 	return k
 }
 
-type keyID struct{ typ, norm string }
+var keySeed = maphash.MakeSeed()
+
+type cachedKey struct {
+	sum uint64
+	key string
+}
 
 func (st *state) hmac(typ, norm string) string {
-	st.mac.Reset()
-	st.mac.Write([]byte(typ))
-	st.mac.Write([]byte{':'})
-	st.mac.Write([]byte(norm))
-	st.sum = st.mac.Sum(st.sum[:0])
-	return hex.EncodeToString(st.sum)
+	st.sum = append(append(append(st.sum[:0], typ...), ':'), norm...)
+	return hex.EncodeToString(st.d.keys.sum(st.mac, st.sum))
 }
 
 // add records a span.

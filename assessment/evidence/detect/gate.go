@@ -9,47 +9,63 @@ import "unicode/utf8"
 // windows, packed into one buffer and separated by NUL bytes (which no keyword contains).
 
 // gate holds, per hash of a word's first letters, the length of the longest keyword that
-// begins with them.
+// begins with them. A letter is one byte (ASCII) or two (Cyrillic); keywords of four letters
+// or more are keyed by four, shorter ones by three, two-byte ones ("v.") by both bytes.
 type gate struct {
-	start  [1 << 16]uint8 // by hash of the first 3 bytes (ASCII) or 3 letters (Cyrillic, 6 bytes)
-	short  [1 << 16]uint8 // by the first 2 bytes, for keywords shorter than the key ("v.")
+	first2 [1 << 16]bool  // the first two bytes of some ASCII keyword (cheap pre-check)
+	firstC [1 << 16]bool  // the first two letters of some Cyrillic keyword, by hash
+	long   [1 << 16]uint8 // keywords of 4+ letters, by hash of their first 4
+	start  [1 << 16]uint8 // keywords of 3 letters, by hash of their first 3
+	short  [1 << 16]uint8 // two-byte keywords, by both bytes
 	ends   []uint32       // last 4 bytes (two Cyrillic letters) of the suffix keywords
 	sufLen int            // the longest suffix keyword
 }
 
-// keyLen is how many bytes of a word the gate hashes: three ASCII letters or three
-// two-byte letters.
-func keyLen(first byte) int {
+// letterSize is the byte size of a letter for the gate: 1 for ASCII, 2 otherwise.
+func letterSize(first byte) int {
 	if first < utf8.RuneSelf {
-		return 3
+		return 1
 	}
-	return 6
+	return 2
 }
 
-func gateHash(b []byte) uint16 {
+// gateKey packs the (lower-case) bytes the gate hashes.
+func gateKey(b []byte) uint64 {
 	var k uint64
 	for _, c := range b {
 		k = k<<8 | uint64(c)
 	}
-	return uint16((k * 0x9E3779B97F4A7C15) >> 48)
+	return k
 }
+
+func gateHash(k uint64) uint16 { return uint16((k * 0x9E3779B97F4A7C15) >> 48) }
 
 func newGate(words []keyword) *gate {
 	g := &gate{}
 	for _, w := range words {
 		b := []byte(w.word)
-		l := uint8(min(len(b), 255))
+		n, u := len(b), letterSize(b[0])
+		l := uint8(min(n, 255))
 		switch {
 		case w.role == roleSuffix:
-			n := len(b)
+		case u == 1:
+			g.first2[uint16(b[0])<<8|uint16(b[1])] = true
+		default:
+			g.firstC[gateHash(gateKey(b[:min(n, 4)]))] = true
+		}
+		switch {
+		case w.role == roleSuffix:
 			g.ends = append(g.ends, uint32(b[n-4])<<24|uint32(b[n-3])<<16|uint32(b[n-2])<<8|uint32(b[n-1]))
 			g.sufLen = max(g.sufLen, n)
-		case len(b) < keyLen(b[0]):
+		case n >= 4*u:
+			h := gateHash(gateKey(b[:4*u]))
+			g.long[h] = max(g.long[h], l)
+		case n >= 3*u:
+			h := gateHash(gateKey(b[:3*u]))
+			g.start[h] = max(g.start[h], l)
+		default:
 			k := uint16(b[0])<<8 | uint16(b[1])
 			g.short[k] = max(g.short[k], l)
-		default:
-			h := gateHash(b[:keyLen(b[0])])
-			g.start[h] = max(g.start[h], l)
 		}
 	}
 	return g
@@ -92,7 +108,6 @@ var gateKind = func() (t [256]uint8) {
 // regions finds the windows of text that may hold a keyword, in order, merging overlaps.
 func (g *gate) regions(text string, out []region) []region {
 	n := len(text)
-	var key [8]byte
 	for i := 0; i < n; {
 		switch gateKind[text[i]] {
 		case gNone:
@@ -109,10 +124,13 @@ func (g *gate) regions(text string, out []region) []region {
 		for i < n && gateKind[text[i]] == gWord {
 			i++
 		}
-		if l := g.startLen(appendLower(key[:0], text[ws:min(ws+6, n)])); l > 0 {
+		if isDigit(text[ws]) {
+			continue // no keyword starts with a digit; a number has no patronymic
+		}
+		if l := g.startLen(text, ws); l > 0 {
 			out = addRegion(out, ws, min(ws+l, n))
 		}
-		if i-ws >= 4 && text[i-1] >= utf8.RuneSelf && g.suffix(appendLower(key[:0], text[i-4:i])) {
+		if i-ws >= 4 && text[i-1] >= utf8.RuneSelf && g.suffix(text[i-4:i]) {
 			out = addRegion(out, max(0, i-g.sufLen), i)
 		}
 	}
@@ -129,24 +147,101 @@ func addRegion(out []region, s, e int) []region {
 	return append(out, region{start: s, end: e})
 }
 
-// startLen returns the length of the longest keyword that may start at the beginning of b.
-func (g *gate) startLen(b []byte) int {
-	l := 0
-	if len(b) >= 2 {
-		l = int(g.short[uint16(b[0])<<8|uint16(b[1])])
+// startLen returns the length of the longest keyword that may start at text[i].
+func (g *gate) startLen(text string, i int) int {
+	u := letterSize(text[i])
+	m := min(len(text)-i, 4*u)
+	if m >= 2*u && !g.maybe(text[i:i+2*u], u) {
+		return 0
 	}
-	if k := keyLen(b[0]); len(b) >= k {
-		l = max(l, int(g.start[gateHash(b[:k])]))
+	k3, k4, ok := fastKeys(text[i:i+m], u)
+	if !ok { // mixed scripts or rare letters: lower-case rune by rune
+		var buf [8]byte
+		b := appendLower(buf[:0], text[i:i+m])
+		switch {
+		case len(b) >= 3*u:
+			k3 = gateKey(b[:3*u])
+		case len(b) == 2:
+			k3 = gateKey(b) << 8
+		}
+		k4 = gateKey(b)
+	}
+	l := 0
+	if m >= 2 && u == 1 {
+		l = int(g.short[uint16(k3>>8)]) // k3>>8 holds the first two bytes
+	}
+	if m >= 3*u {
+		l = max(l, int(g.start[gateHash(k3)]))
+	}
+	if m == 4*u {
+		l = max(l, int(g.long[gateHash(k4)]))
 	}
 	return l
 }
 
-// suffix reports whether the word ending at len(b) ends like a patronymic.
-func (g *gate) suffix(b []byte) bool {
-	n := len(b)
-	e := uint32(b[n-4])<<24 | uint32(b[n-3])<<16 | uint32(b[n-2])<<8 | uint32(b[n-1])
-	for _, x := range g.ends {
-		if x == e {
+// maybe reports whether a keyword may begin with the two letters s: two ASCII bytes, or two
+// Cyrillic letters (other text always passes).
+func (g *gate) maybe(s string, u int) bool {
+	if u == 1 {
+		return s[1] >= utf8.RuneSelf || g.first2[uint16(asciiLowerByte(s[0]))<<8|uint16(asciiLowerByte(s[1]))]
+	}
+	if s[0] < 0xD0 || s[0] > 0xD3 || s[2] < 0xD0 || s[2] > 0xD3 {
+		return true
+	}
+	a, b := lowerPair(s[0], s[1])
+	c, d := lowerPair(s[2], s[3])
+	return g.firstC[gateHash(uint64(a)<<24|uint64(b)<<16|uint64(c)<<8|uint64(d))]
+}
+
+// fastKeys packs the lower-cased first three and four letters of s when s is all ASCII
+// (u = 1) or all two-byte Cyrillic letters (u = 2); otherwise ok is false.
+func fastKeys(s string, u int) (k3, k4 uint64, ok bool) {
+	var k uint64
+	if u == 1 {
+		for j := 0; j < len(s); j++ {
+			if s[j] >= utf8.RuneSelf {
+				return 0, 0, false
+			}
+			k = k<<8 | uint64(asciiLowerByte(s[j]))
+			if j == 2 {
+				k3 = k
+			}
+		}
+		if len(s) == 2 {
+			k3 = k << 8 // keeps the two bytes at k3>>8 for the short table
+		}
+		return k3, k, true
+	}
+	if len(s)%2 != 0 {
+		return 0, 0, false
+	}
+	for j := 0; j < len(s); j += 2 {
+		if s[j] < 0xD0 || s[j] > 0xD3 {
+			return 0, 0, false
+		}
+		a, b := lowerPair(s[j], s[j+1])
+		k = k<<16 | uint64(a)<<8 | uint64(b)
+		if j == 4 {
+			k3 = k
+		}
+	}
+	return k3, k, true
+}
+
+func asciiLowerByte(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// suffix reports whether a word ends (its last four bytes are e) like a patronymic.
+func (g *gate) suffix(e string) bool {
+	a, b := lowerPair(e[0], e[1])
+	c, d := lowerPair(e[2], e[3])
+	x := uint32(a)<<24 | uint32(b)<<16 | uint32(c)<<8 | uint32(d)
+	for _, y := range g.ends {
+		if x == y {
 			return true
 		}
 	}

@@ -16,18 +16,9 @@ func appendLower(dst []byte, s string) []byte {
 			i++
 			continue
 		}
-		if c == 0xD0 && i+1 < len(s) {
-			c2 := s[i+1]
-			switch {
-			case c2 >= 0x80 && c2 <= 0x8F: // Ѐ..Џ (Ё, І …) → ѐ..џ
-				dst = append(dst, 0xD1, c2+0x10)
-			case c2 >= 0x90 && c2 <= 0x9F: // А..П → а..п
-				dst = append(dst, 0xD0, c2+0x20)
-			case c2 >= 0xA0 && c2 <= 0xAF: // Р..Я → р..я
-				dst = append(dst, 0xD1, c2-0x20)
-			default:
-				dst = append(dst, c, c2)
-			}
+		if c >= 0xD0 && c <= 0xD3 && i+1 < len(s) {
+			a, b := lowerPair(c, s[i+1])
+			dst = append(dst, a, b)
 			i += 2
 			continue
 		}
@@ -44,6 +35,40 @@ func appendLower(dst []byte, s string) []byte {
 
 // lowerString lower-cases s like appendLower.
 func lowerString(s string) string { return string(appendLower(make([]byte, 0, len(s)), s)) }
+
+// lowerPair lower-cases a two-byte Cyrillic letter (lead byte D0–D3), Kazakh letters
+// included; any other pair is returned as it is.
+func lowerPair(a, b byte) (byte, byte) {
+	switch a {
+	case 0xD0:
+		switch {
+		case b >= 0x80 && b <= 0x8F: // Ѐ..Џ (Ё, І …) → ѐ..џ
+			return 0xD1, b + 0x10
+		case b >= 0x90 && b <= 0x9F: // А..П → а..п
+			return 0xD0, b + 0x20
+		case b >= 0xA0 && b <= 0xAF: // Р..Я → р..я
+			return 0xD1, b - 0x20
+		}
+	case 0xD1: // U+0460–U+047F: even upper, odd lower
+		if b >= 0xA0 && b%2 == 0 {
+			return a, b + 1
+		}
+	case 0xD2: // U+0480 and U+048A–U+04BF: even upper, odd lower (Ғ Қ Ң Ү Ұ Һ)
+		if (b == 0x80 || b >= 0x8A) && b <= 0xBF && b%2 == 0 {
+			return a, b + 1
+		}
+	case 0xD3:
+		switch {
+		case b == 0x80: // Ӏ → ӏ
+			return a, 0x8F
+		case b >= 0x81 && b <= 0x8D && b%2 == 1: // U+04C1–U+04CE: odd upper
+			return a, b + 1
+		case b >= 0x90 && b <= 0xBF && b%2 == 0: // U+04D0–U+04FF: even upper (Ә Ө)
+			return a, b + 1
+		}
+	}
+	return a, b
+}
 
 var asciiLower = func() (t [utf8.RuneSelf]byte) {
 	for i := range t {
@@ -66,6 +91,7 @@ const (
 	cParen          // '('
 	cColon          // ':'
 	cBracket        // '['
+	cHigh           // a byte of a multi-byte character: nothing starts here
 )
 
 var class = func() (t [256]uint8) {
@@ -84,15 +110,25 @@ var class = func() (t [256]uint8) {
 	t['('] = cParen
 	t[':'] = cColon
 	t['['] = cBracket
+	for c := utf8.RuneSelf; c < 256; c++ {
+		t[c] = cHigh
+	}
 	return t
 }()
 
 // isWordByte reports an ASCII letter, digit or '_'.
-func isWordByte(c byte) bool { return isAlnumASCII(c) || c == '_' }
+func isWordByte(c byte) bool { return wordByte[c] }
+
+var wordByte = func() (t [256]bool) {
+	for c := range t {
+		t[c] = isAlnumASCII(byte(c)) || c == '_'
+	}
+	return t
+}()
 
 // skipWord returns the end of the ASCII word (letters, digits, '_') starting at i.
 func skipWord(t string, i int) int {
-	for i < len(t) && isWordByte(t[i]) {
+	for i < len(t) && wordByte[t[i]] {
 		i++
 	}
 	return i

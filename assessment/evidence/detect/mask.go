@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
@@ -32,16 +33,22 @@ func Mask(typ, value string) string {
 	}
 	switch typ {
 	case "kz_iin", "kz_bin":
-		if d := digitsOf(v); len(d) == 12 {
-			return d[:4] + "******" + d[10:]
+		var a [24]byte
+		if d := appendDigits(a[:0], v); len(d) == 12 {
+			copy(d[4:10], "******")
+			return string(d)
 		}
 	case "payment_card":
-		if d := digitsOf(v); len(d) >= 13 && len(d) <= 19 {
-			return groupMask(d, 4, 4)
+		var a [24]byte
+		if d := appendDigits(a[:0], v); len(d) >= 13 && len(d) <= 19 {
+			var o [32]byte
+			return string(appendGroupMask(o[:0], d, 4, 4))
 		}
 	case "iban":
-		if c := strings.ToUpper(strings.ReplaceAll(v, " ", "")); len(c) >= 15 && len(c) <= 34 {
-			return groupMask(c, 4, 4)
+		var a [40]byte
+		if c := appendCompactUpper(a[:0], v); len(c) >= 15 && len(c) <= 34 {
+			var o [48]byte
+			return string(appendGroupMask(o[:0], c, 4, 4))
 		}
 	case "email":
 		if at := strings.LastIndexByte(v, '@'); at > 0 {
@@ -79,34 +86,53 @@ func Mask(typ, value string) string {
 	return maskGeneric(v)
 }
 
-// groupMask keeps head and tail characters of s, stars the rest, and groups by four.
-func groupMask(s string, head, tail int) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
+// appendGroupMask appends s with its head and tail characters kept, the rest starred, in
+// groups of four.
+func appendGroupMask(b, s []byte, head, tail int) []byte {
+	for i, c := range s {
 		if i > 0 && i%4 == 0 {
-			b.WriteByte(' ')
+			b = append(b, ' ')
 		}
-		if i < head || i >= len(s)-tail {
-			b.WriteByte(s[i])
-		} else {
-			b.WriteByte('*')
+		if i >= head && i < len(s)-tail {
+			c = '*'
+		}
+		b = append(b, c)
+	}
+	return b
+}
+
+// appendCompactUpper appends s upper-cased without spaces.
+func appendCompactUpper(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != ' ' {
+			b = append(b, asciiUpperByte(c))
 		}
 	}
-	return b.String()
+	return b
+}
+
+func asciiUpperByte(c byte) byte {
+	if c >= 'a' && c <= 'z' {
+		return c - ('a' - 'A')
+	}
+	return c
 }
 
 // maskPhone formats "+7 701 *** ** 67": the country code, the first three digits of the
 // national number and its last two.
 func maskPhone(v string) (string, bool) {
-	d := digitsOf(v)
+	var a [24]byte
+	d := appendDigits(a[:0], v)
 	cc := ""
 	switch {
-	case strings.HasPrefix(v, "+") || strings.HasPrefix(d, "00"):
-		d = strings.TrimPrefix(d, "00")
+	case strings.HasPrefix(v, "+") || (len(d) > 2 && d[0] == '0' && d[1] == '0'):
+		if len(d) > 2 && d[0] == '0' && d[1] == '0' {
+			d = d[2:]
+		}
 		for l := 1; l <= 3 && l < len(d); l++ {
-			if c, _ := strconv.Atoi(d[:l]); c > 0 &&
+			if c, _ := strconv.Atoi(string(d[:l])); c > 0 &&
 				phonenumbers.GetRegionCodeForCountryCode(c) != phonenumbers.UNKNOWN_REGION {
-				cc, d = d[:l], d[l:]
+				cc, d = string(d[:l]), d[l:]
 				break
 			}
 		}
@@ -118,14 +144,24 @@ func maskPhone(v string) (string, bool) {
 	if cc == "" || len(d) < 4 {
 		return "", false
 	}
-	if len(d) < 6 {
-		return "+" + cc + " " + strings.Repeat("*", len(d)-2) + d[len(d)-2:], true
+	var o [48]byte
+	b := append(append(append(o[:0], '+'), cc...), ' ')
+	switch {
+	case len(d) < 6:
+		return string(append(appendStars(b, len(d)-2), d[len(d)-2:]...)), true
+	case len(d) == 10:
+		b = append(append(b, d[:3]...), " *** **"...)
+	default:
+		b = appendStars(append(append(b, d[:3]...), ' '), len(d)-5)
 	}
-	mid := strings.Repeat("*", len(d)-5)
-	if len(d) == 10 {
-		mid = "*** **"
+	return string(append(append(b, ' '), d[len(d)-2:]...)), true
+}
+
+func appendStars(b []byte, n int) []byte {
+	for ; n > 0; n-- {
+		b = append(b, '*')
 	}
-	return "+" + cc + " " + d[:3] + " " + mid + " " + d[len(d)-2:], true
+	return b
 }
 
 // maskIP keeps the first half of an address: "192.168.*.*", "2001:db8:*:*:*:*:*:*".
@@ -138,20 +174,17 @@ func maskIP(v string) (string, bool) {
 		}
 		a = ap.Addr()
 	}
+	var o [48]byte
 	if a.Is4() {
-		b := a.As4()
-		return strconv.Itoa(int(b[0])) + "." + strconv.Itoa(int(b[1])) + ".*.*", true
+		x := a.As4()
+		b := strconv.AppendUint(o[:0], uint64(x[0]), 10)
+		b = strconv.AppendUint(append(b, '.'), uint64(x[1]), 10)
+		return string(append(b, ".*.*"...)), true
 	}
-	g := strings.Split(a.StringExpanded(), ":")
-	return hextet(g[0]) + ":" + hextet(g[1]) + ":*:*:*:*:*:*", true
-}
-
-// hextet drops the leading zeros of an expanded IPv6 group.
-func hextet(g string) string {
-	if g = strings.TrimLeft(g, "0"); g == "" {
-		return "0"
-	}
-	return g
+	x := a.As16()
+	b := strconv.AppendUint(o[:0], uint64(x[0])<<8|uint64(x[1]), 16)
+	b = strconv.AppendUint(append(b, ':'), uint64(x[2])<<8|uint64(x[3]), 16)
+	return string(append(b, ":*:*:*:*:*:*"...)), true
 }
 
 // maskGeo keeps the integer part and the first decimal of every number.
@@ -176,11 +209,30 @@ func maskGeo(v string) string {
 
 // maskWords keeps the first letter of every word: "И*** И*** И***".
 func maskWords(v string) string {
-	f := strings.Fields(v)
-	for i, w := range f {
-		f[i] = keepRunes(w, 1) + "***"
+	b := make([]byte, 0, len(v))
+	in := false
+	for _, r := range v {
+		switch {
+		case isSpace(r):
+			in = false
+		case !in:
+			if len(b) > 0 {
+				b = append(b, ' ')
+			}
+			b = utf8.AppendRune(b, r)
+			b = append(b, "***"...)
+			in = true
+		}
 	}
-	return strings.Join(f, " ")
+	return string(b)
+}
+
+// isSpace is unicode.IsSpace with a fast answer for the letters of the scripts we meet.
+func isSpace(r rune) bool {
+	if r < 0x1680 {
+		return r == ' ' || (r >= '\t' && r <= '\r') || r == 0x85 || r == 0xA0
+	}
+	return unicode.IsSpace(r)
 }
 
 // maskGeneric keeps the first rune of a short value, the first two and last two of a long
@@ -207,13 +259,12 @@ func keepRunes(s string, n int) string {
 	return s[:i]
 }
 
-// digitsOf returns the ASCII digits of s.
-func digitsOf(s string) string {
-	var b []byte
+// appendDigits appends the ASCII digits of s to b.
+func appendDigits(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		if isDigit(s[i]) {
 			b = append(b, s[i])
 		}
 	}
-	return string(b)
+	return b
 }

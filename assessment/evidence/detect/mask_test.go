@@ -1,6 +1,9 @@
 package detect
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
 	"strings"
@@ -178,4 +181,30 @@ func TestConcurrent(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+}
+
+// TestKeyIsHMAC checks the Key contract against crypto/hmac: hex(HMAC-SHA256(key, type + ":"
+// + normalised value)), for short, long and empty workspace keys, on both code paths.
+func TestKeyIsHMAC(t *testing.T) {
+	for _, key := range [][]byte{testKey, []byte(strings.Repeat("k", 100)), {}} {
+		want := func(msg string) string {
+			m := hmac.New(sha256.New, key)
+			m.Write([]byte(msg))
+			return hex.EncodeToString(m.Sum(nil))
+		}
+		d := New(key)
+		if d.keys.fallback {
+			t.Errorf("key of %d bytes: fast HMAC path not used", len(key))
+		}
+		got := keys(d, "ИИН 900101300017, тел 8 (701) 123-45-67, Ivan@Mail.KZ")
+		for typ, norm := range map[string]string{"kz_iin": "900101300017", "phone": "+77011234567", "email": "ivan@mail.kz"} {
+			if got[typ] != want(typ+":"+norm) {
+				t.Errorf("key of %d bytes: %s Key %q, want %q", len(key), typ, got[typ], want(typ+":"+norm))
+			}
+		}
+		slow := &keyHash{key: key, fallback: true}
+		if s := hex.EncodeToString(slow.sum(newKeyScratch(slow), []byte("email:a@b.kz"))); s != want("email:a@b.kz") {
+			t.Errorf("fallback HMAC %q", s)
+		}
+	}
 }

@@ -2,7 +2,6 @@ package detect
 
 import (
 	"strconv"
-	"sync"
 	"sync/atomic"
 
 	"github.com/nyaruka/phonenumbers"
@@ -214,20 +213,10 @@ func phoneCell(s string) (string, bool) {
 	return "", false
 }
 
-// phoneMemo remembers libphonenumber's verdicts (about 6 µs each) for up to phoneMemoMax
-// numbers: logs repeat the same subscribers.
-var (
-	phoneMemo  sync.Map // phoneID → bool
-	phoneMemoN atomic.Int64
-)
-
-const phoneMemoMax = 1 << 16
-
-type phoneID struct {
-	cc  int32
-	n   uint64
-	len uint8
-}
+// phoneMemo remembers libphonenumber's verdicts (about 5 µs each): logs repeat the same
+// subscribers. It is a lock-free two-way set-associative table of 64-bit hashes of the
+// number with the verdict in the low bit; the oldest entry of a set gives way.
+var phoneMemo [1 << 16]atomic.Uint64
 
 // phoneE164 validates +cc nsn with libphonenumber and returns it in E.164.
 func phoneE164(cc int, nsn string) (string, bool) {
@@ -235,18 +224,42 @@ func phoneE164(cc int, nsn string) (string, bool) {
 	if err != nil || len(nsn) < 2 || len(nsn) > 17 {
 		return "", false
 	}
-	id := phoneID{cc: int32(cc), n: v, len: uint8(len(nsn))}
-	ok, seen := phoneMemo.Load(id)
-	if !seen {
-		ok = libValid(cc, nsn)
-		if phoneMemoN.Add(1) <= phoneMemoMax {
-			phoneMemo.Store(id, ok)
+	h := mix64(v ^ uint64(cc)<<57 ^ uint64(len(nsn))<<52)
+	tag := h | 1 // the number; the low bit of a stored entry is the verdict
+	set := h % uint64(len(phoneMemo)) &^ 1
+	for w := uint64(0); w < 2; w++ { // two-way set
+		if e := phoneMemo[set|w].Load(); e != 0 && e|1 == tag {
+			return phoneResult(cc, nsn, e&1 == 1)
 		}
 	}
-	if !ok.(bool) {
+	ok := libValid(cc, nsn)
+	e := tag &^ 1
+	if ok {
+		e = tag
+	}
+	slot := &phoneMemo[set]
+	if slot.Load() != 0 {
+		phoneMemo[set|1].Store(slot.Load()) // the older entry moves to the second way
+	}
+	slot.Store(e)
+	return phoneResult(cc, nsn, ok)
+}
+
+// phoneResult returns +cc nsn when valid.
+func phoneResult(cc int, nsn string, ok bool) (string, bool) {
+	if !ok {
 		return "", false
 	}
 	return "+" + strconv.Itoa(cc) + nsn, true
+}
+
+// mix64 is the SplitMix64 finaliser.
+func mix64(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ x>>31
 }
 
 // libValid builds the PhoneNumber that phonenumbers.Parse would build (without its costly

@@ -3,6 +3,7 @@ package detect
 import (
 	"net/netip"
 	"strconv"
+	"unicode/utf8"
 )
 
 // scan walks the text once and runs a small parser at each anchor; everything else is
@@ -13,6 +14,9 @@ func (st *state) scan() {
 		switch class[t[i]] {
 		case cNone:
 			i++
+		case cHigh:
+			for i++; i < len(t) && t[i] >= utf8.RuneSelf; i++ {
+			}
 		case cDigit:
 			i = st.digits(i)
 		case cUpper:

@@ -311,7 +311,8 @@ func coordAfter(t string, e int) (s, end int, ok bool) {
 	return s, r, true
 }
 
-// inList reports a number preceded by another number and a list separator ("0.1, 0.2").
+// inList reports a number preceded by another decimal and a list separator ("0.12, 0.34"):
+// an embedding or a series, not a coordinate ("1,43.2389,76.8897" is a CSV row, not a list).
 func inList(t string, i int) bool {
 	for i > 0 && t[i-1] == ' ' {
 		i--
@@ -321,10 +322,14 @@ func inList(t string, i int) bool {
 	}
 	for i--; i > 0 && t[i-1] == ' '; i-- {
 	}
-	return i > 0 && isDigit(t[i-1])
+	d := i
+	for d > 0 && isDigit(t[d-1]) {
+		d--
+	}
+	return d < i && d > 1 && t[d-1] == '.' && isDigit(t[d-2])
 }
 
-// listAfter reports a list separator and another number after e.
+// listAfter reports a list separator and another decimal after e.
 func listAfter(t string, e int) bool {
 	for e < len(t) && t[e] == ' ' {
 		e++
@@ -334,7 +339,14 @@ func listAfter(t string, e int) bool {
 	}
 	for e++; e < len(t) && t[e] == ' '; e++ {
 	}
-	return e < len(t) && (isDigit(t[e]) || t[e] == '-')
+	if e < len(t) && t[e] == '-' {
+		e++
+	}
+	d := e
+	for d < len(t) && isDigit(t[d]) {
+		d++
+	}
+	return d > e && d+1 < len(t) && t[d] == '.' && isDigit(t[d+1])
 }
 
 func geoNorm(lat, lon float64) string {

@@ -60,9 +60,11 @@ func TestDetectText(t *testing.T) {
 		{"geo pair", "location 43.2389, 76.8897", m{"geo_location": 1}},
 		{"geo json", `{"lat": 43.238949, "lng": 76.889709}`, m{"geo_location": 1}},
 		{"geo negative", "at -33.8688,151.2093 today", m{"geo_location": 1}},
+		{"geo csv row", "1,43.2389,76.8897,Алматы", m{"geo_location": 1}},
 		{"ipv6", "from 2001:db8::1 port 22", m{"ip_address": 1}},
 		{"ipv6 full", "fe80::1ff:fe23:4567:890a", m{"ip_address": 1}},
 		{"ip port", "client 10.0.0.1:8080 connected", m{"ip_address": 1}},
+		{"bare dotted quad is an address", "peer 1.2.3.4 connected", m{"ip_address": 1}},
 		{"embedding", "vec=" + vecText(128), m{"face_embedding": 1}},
 		{"embedding 512", vecText(512), m{"face_embedding": 1}},
 		{"name en", "name: John Smith, age 30", m{"person_name": 1}},
@@ -167,16 +169,8 @@ func TestKeywordTable(t *testing.T) {
 			t.Errorf("duplicate keyword %q", k.word)
 		}
 		seen[k.word] = true
-		if k.role <= roleValue && !isSpecial(k.typ) {
+		if k.role <= roleValue && !isSpecialType(k.typ) {
 			t.Errorf("keyword %q has type %q", k.word, k.typ)
 		}
 	}
-}
-
-func isSpecial(typ string) bool {
-	switch typ {
-	case "health", "religion", "ethnicity", "political_opinion", "sexual_orientation":
-		return true
-	}
-	return false
 }

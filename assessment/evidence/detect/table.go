@@ -94,7 +94,7 @@ func (s *scanner) flush() {
 	if t == nil || t.ready {
 		return
 	}
-	t.classify()
+	t.classify(s.st)
 	for _, p := range t.pending {
 		if p.found != nil {
 			s.emit(*p.found)
@@ -136,8 +136,11 @@ func (s *scanner) cell(loc model.Location, col *column, v string) {
 		return
 	}
 	conf := col.conf
-	if validated[typ] {
-		conf = max(confValidated, conf+0.08)
+	switch {
+	case validated[typ] && conf >= confHeader:
+		conf = confColumn
+	case validated[typ]:
+		conf = confValidated
 	}
 	s.emit(model.Detection{Type: typ, Loc: loc, Confidence: conf, Preview: Mask(typ, v),
 		Key: s.st.key(typ, norm)})

@@ -64,7 +64,7 @@ func colName(header []string, c int) string {
 }
 
 // classify decides what every column holds, from its header and from the sampled rows.
-func (t *table) classify() {
+func (t *table) classify(st *state) {
 	t.ready = true
 	width := len(t.header)
 	var sample [][]string
@@ -88,30 +88,13 @@ func (t *table) classify() {
 	var nameParts []int
 	lat, lon := -1, -1
 	for c := range t.cols {
-		col := &t.cols[c]
-		if col.kind == colGroup {
-			continue
-		}
-		hint := ""
-		if c < len(t.header) {
-			hint = headerHint(t.header[c])
-		}
-		switch hint {
+		switch t.classifyColumn(st, sample, c) {
 		case hintNamePart:
 			nameParts = append(nameParts, c)
 		case hintLat:
 			lat = keepFirst(lat, c)
 		case hintLon:
 			lon = keepFirst(lon, c)
-		case "", hintWeakName, hintVector:
-			if typ := vote(columnCells(sample, c), hint == hintWeakName); typ != "" {
-				col.kind, col.typ, col.conf = colValue, typ, confVote
-				if hint == hintVector && typ == "face_embedding" {
-					col.conf = confHeader
-				}
-			}
-		default:
-			col.kind, col.typ, col.conf = colValue, hint, confHeader
 		}
 	}
 	if len(nameParts) > 0 {
@@ -120,6 +103,63 @@ func (t *table) classify() {
 	if lat >= 0 && lon >= 0 {
 		t.addGroup("geo_location", confHeader, []int{lat, lon})
 	}
+}
+
+// classifyColumn classifies column c by its header, a special-category keyword in its header,
+// or a vote over its sampled cells. It returns the group hints (name part, latitude,
+// longitude) for classify to join.
+func (t *table) classifyColumn(st *state, sample [][]string, c int) string {
+	col := &t.cols[c]
+	if col.kind == colGroup {
+		return ""
+	}
+	hint := ""
+	if c < len(t.header) {
+		hint = headerHint(t.header[c])
+	}
+	if hint == "" {
+		if typ := specialHeader(st, t.header, c); typ != "" {
+			col.kind, col.typ, col.conf = colValue, typ, confVote
+			return ""
+		}
+	}
+	switch hint {
+	case hintNamePart, hintLat, hintLon:
+		return hint
+	case "", hintWeakName, hintVector:
+		if typ := vote(columnCells(sample, c), hint == hintWeakName); typ != "" {
+			col.kind, col.typ, col.conf = colValue, typ, confVote
+			if hint == hintVector && typ == "face_embedding" {
+				col.conf = confHeader
+			}
+		}
+	default:
+		col.kind, col.typ, col.conf = colValue, hint, confHeader
+	}
+	return ""
+}
+
+// specialHeader returns the special category of a header that names one by a keyword
+// ("ВИЧ-статус", "diagnosis_code", "religious_affiliation"), or "".
+func specialHeader(st *state, header []string, c int) string {
+	if c >= len(header) || header[c] == "" {
+		return ""
+	}
+	st.find(normHeader(header[c]))
+	for _, s := range st.spans {
+		if isSpecialType(s.typ) {
+			return s.typ
+		}
+	}
+	return ""
+}
+
+func isSpecialType(typ string) bool {
+	switch typ {
+	case "health", "religion", "ethnicity", "political_opinion", "sexual_orientation":
+		return true
+	}
+	return false
 }
 
 func keepFirst(cur, c int) int {
