@@ -32,6 +32,10 @@ func (w *fileWork) process(res FileResult, r io.ReaderAt, size int64, depth int)
 	n, _ := r.ReadAt(head, 0)
 	res.Kind, res.Mime = extract.Sniff(res.Path, head[:n])
 	res.Counts = map[string]int{}
+	if size == 0 {
+		res.Status, res.Reason = StatusSkipped, "empty file"
+		return send(w.ctx, w.out, res)
+	}
 	if res.Kind == "zip" {
 		return w.archive(res, r, size, depth)
 	}

@@ -139,10 +139,10 @@ func (a *app) evidenceCmd() *cobra.Command {
 		Short: "Attach, list, search and verify evidence files",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return usagef("evidence needs a subcommand: add, list, show, search or verify")
+			return usagef("evidence needs a subcommand: add, list, show, search, verify or remove")
 		},
 	}
-	cmd.AddCommand(a.evidenceAddCmd(), a.evidenceListCmd(), a.evidenceShowCmd(), a.evidenceSearchCmd(), a.evidenceVerifyCmd())
+	cmd.AddCommand(a.evidenceAddCmd(), a.evidenceListCmd(), a.evidenceShowCmd(), a.evidenceSearchCmd(), a.evidenceVerifyCmd(), a.evidenceRemoveCmd())
 	return cmd
 }
 
@@ -393,4 +393,25 @@ func randomKey() []byte {
 	k := make([]byte, 32)
 	_, _ = rand.Read(k)
 	return k
+}
+
+func (a *app) evidenceRemoveCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "remove ID PATH",
+		Short: "Remove an evidence file, folder or archive (with its detections and text) from an assessment",
+		Args:  exactArgs(2, "an assessment id and an evidence path (as 'evidence list' prints it)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ix, s, err := a.openIndex(cmd, args[0])
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			n, err := ix.Remove(cmd.Context(), args[0], args[1], actor())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "removed %d evidence files under %s\n", n, args[1])
+			return nil
+		},
+	}
 }
