@@ -375,7 +375,7 @@ func BenchmarkScan(b *testing.B) {
 	b.SetBytes(total)
 	b.ReportAllocs()
 	for b.Loop() {
-		_, err := Scan(context.Background(), []string{root}, Options{Detector: det}, func(FileResult) error { return nil })
+		_, err := Scan(context.Background(), []string{root}, Options{Detector: det, KeepDetections: -1}, func(FileResult) error { return nil })
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -394,5 +394,18 @@ func TestMaskDigitRuns(t *testing.T) {
 		if got := maskDigitRuns(tt.in); got != tt.want {
 			t.Errorf("maskDigitRuns(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+func TestKeepDetectionsBound(t *testing.T) {
+	root := writeTree(t, map[string][]byte{"big.csv": append([]byte("full_name,iin,email\n"), bytes.Repeat(usersCSV()[len("full_name,iin,email\n"):], 300)...)})
+	got := scanAll(t, []string{root}, Options{KeepDetections: 100})
+	r := got["samples/big.csv"]
+	if len(r.Detections) != 100 || r.Counts["kz_iin"] != 600 || r.Counts["email"] != 600 {
+		t.Errorf("kept %d detections, counts %v; want 100 kept and exact counts", len(r.Detections), r.Counts)
+	}
+	none := scanAll(t, []string{root}, Options{KeepDetections: -1})
+	if len(none["samples/big.csv"].Detections) != 0 || none["samples/big.csv"].Counts["kz_iin"] != 600 {
+		t.Errorf("count-only scan kept detections or lost counts")
 	}
 }

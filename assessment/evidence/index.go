@@ -165,8 +165,9 @@ type batchWriter struct {
 
 const (
 	batchFiles    = 256
-	batchWeight   = 200_000 // detections + chunks per transaction
+	batchBytes    = 32 << 20 // approximate bytes of detections and text per transaction
 	batchInterval = 500 * time.Millisecond
+	detectionSize = 160 // approximate bytes of one stored detection
 )
 
 func (w *batchWriter) add(ctx context.Context, r FileResult) error {
@@ -174,8 +175,11 @@ func (w *batchWriter) add(ctx context.Context, r FileResult) error {
 		w.started = time.Now()
 	}
 	w.pending = append(w.pending, r)
-	w.weight += 1 + len(r.Detections) + len(r.Chunks)
-	if len(w.pending) >= batchFiles || w.weight >= batchWeight || time.Since(w.started) >= batchInterval {
+	w.weight += 512 + detectionSize*len(r.Detections)
+	for _, c := range r.Chunks {
+		w.weight += len(c.Text)
+	}
+	if len(w.pending) >= batchFiles || w.weight >= batchBytes || time.Since(w.started) >= batchInterval {
 		return w.flush(ctx)
 	}
 	return nil

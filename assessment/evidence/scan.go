@@ -61,6 +61,10 @@ type Options struct {
 	Detector    *detect.Detector
 	// KeepText keeps text chunks for the full-text index; 'dpia scan' does not need them.
 	KeepText bool
+	// KeepDetections is how many detections of a file are kept with their locations (counts
+	// are always exact): 0 means DefaultKeepDetections, a negative number none ('dpia scan'
+	// needs only counts). The bound keeps memory flat however large a file is.
+	KeepDetections int
 	// Unchanged, if set, is asked before a file is read; true skips it (incremental indexing).
 	Unchanged func(path string, size int64, mtime time.Time) bool
 	// Progress receives progress events, at most about ten a second, and a last one with Done.
@@ -86,6 +90,9 @@ type Stats struct {
 	Seconds   float64 `json:"seconds"`
 	Unchanged int     `json:"unchanged,omitempty"`
 }
+
+// DefaultKeepDetections is how many detections per file are kept with their locations.
+const DefaultKeepDetections = 20000
 
 type job struct {
 	path    string // on disk
@@ -170,6 +177,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Limits == (extract.Limits{}) {
 		o.Limits = extract.DefaultLimits()
+	}
+	if o.KeepDetections == 0 {
+		o.KeepDetections = DefaultKeepDetections
 	}
 	if o.Detector == nil {
 		o.Detector = detect.New(make([]byte, 32))
@@ -324,9 +334,13 @@ func processJob(ctx context.Context, j job, opts Options, sem *semaphore.Weighte
 	return w.process(base, f, j.size, 0)
 }
 
+var hashBuffers = sync.Pool{New: func() any { b := make([]byte, 256<<10); return &b }}
+
 func hashFile(ctx context.Context, r io.ReaderAt) (string, error) {
 	h := sha256.New()
-	buf := make([]byte, 1<<20)
+	bp := hashBuffers.Get().(*[]byte)
+	defer hashBuffers.Put(bp)
+	buf := *bp
 	var off int64
 	for {
 		if err := ctx.Err(); err != nil {

@@ -127,7 +127,9 @@ type collector struct {
 func newCollector(opts Options, res *FileResult) *collector {
 	c := &collector{res: res, keep: opts.KeepText}
 	c.scan = opts.Detector.Scanner(func(d model.Detection) {
-		res.Detections = append(res.Detections, d)
+		if len(res.Detections) < opts.KeepDetections {
+			res.Detections = append(res.Detections, d)
+		}
 		res.Counts[d.Type]++
 	})
 	return c

@@ -40,7 +40,7 @@ func (a *app) scanCmd() *cobra.Command {
 		Args:  minArgs(1, "one or more files or folders"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			out := scanJSON{Files: []scanFile{}, Totals: map[string]int{}}
-			opts := evidence.Options{Detector: detect.New(randomKey()), Progress: a.progressPrinter()}
+			opts := evidence.Options{Detector: detect.New(randomKey()), Progress: a.progressPrinter(), KeepDetections: -1}
 			stats, err := evidence.Scan(cmd.Context(), args, opts, func(r evidence.FileResult) error {
 				out.Files = append(out.Files, scanFile{Path: r.Path, SHA256: r.SHA256, Size: r.Size, Mime: r.Mime,
 					Status: r.Status, Reason: r.Reason, Detections: r.Counts})
