@@ -55,6 +55,11 @@ func collectGroups(t string, p int, g *groups) {
 			g.paren = true
 		}
 		if q < len(t) && (t[q] == ' ' || t[q] == '-') {
+			// A separator only counts when another group follows it: "4111-1111-1111-1111 "
+			// is a dashed card even though a space ends it.
+			if q+1 >= len(t) || (!isDigit(t[q+1]) && t[q+1] != '(') {
+				return
+			}
 			if first {
 				g.sep = t[q]
 			} else if g.sep != t[q] {

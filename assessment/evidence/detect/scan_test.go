@@ -43,6 +43,8 @@ func TestDetectText(t *testing.T) {
 		{"kk line", "Аты-жөні: Серік Болатұлы, ЖСН 900101310506", m{"person_name": 1, "kz_iin": 1}},
 		{"card spaced", "card 4111 1111 1111 1111 exp 12/27", m{"payment_card": 1}},
 		{"card dashed", "PAN=4111-1111-1111-1111", m{"payment_card": 1}},
+		{"card dashed then space", "PAN 4111-1111-1111-1111 exp 12/27", m{"payment_card": 1}},
+		{"card dashed at line end", "PAN 4111-1111-1111-1111-\nnext", m{"payment_card": 1}},
 		{"card bare", "pan 5500005555555559 ok", m{"payment_card": 1}},
 		{"iban", "IBAN: KZ86125KZT5004100100", m{"iban": 1}},
 		{"iban printed", "счёт KZ86 125K ZT50 0410 0100 в банке", m{"iban": 1}},

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# bench-evidence.sh: the evidence speed and memory comparison of docs/benchmarks.md.
+#
+#   scripts/bench-evidence.sh                 # 200 MB corpus
+#   SIZE=1GB SEED=2 WORK=bench-work scripts/bench-evidence.sh
+#
+# 1. generates a seeded corpus of CSV, JSONL and Russian/Kazakh prose (package corpus);
+# 2. times `dpia scan --json DIR` against ripgrep running the six identifier patterns of the
+#    issue (e-mail, 12-digit id, KZ phone, 16-digit card, KZ IBAN, IPv4) in ASCII mode
+#    (hyperfine if installed, else three runs timed by /usr/bin/time, median shown);
+# 3. indexes the corpus with `dpia evidence add` into a fresh workspace under /usr/bin/time -v
+#    (MB/s and peak RSS);
+# 4. times word and phrase queries against that index in one process (cmd/searchbench);
+# and prints a summary table. It installs nothing: it needs go, rg and /usr/bin/time
+# (Debian/Ubuntu: apt-get install ripgrep time; hyperfine is optional).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+SIZE=${SIZE:-200MB}
+SEED=${SEED:-1}
+RUNS=${RUNS:-3}
+WORK=${WORK:-$(mktemp -d -t dpia-bench.XXXXXX)}
+mkdir -p "$WORK"
+
+need() {
+	if ! command -v "$1" >/dev/null 2>&1; then
+		echo "bench-evidence: '$1' not found; $2" >&2
+		exit 1
+	fi
+}
+need go "install Go 1.26 (https://go.dev/dl/)"
+need rg "install ripgrep (Debian/Ubuntu: apt-get install ripgrep; or cargo install ripgrep)"
+[ -x /usr/bin/time ] || { echo "bench-evidence: /usr/bin/time not found; install it (Debian/Ubuntu: apt-get install time)" >&2; exit 1; }
+
+echo "== build (work folder $WORK)"
+go build -o "$WORK/dpia" ./cmd/dpia
+go build -o "$WORK/gen" ./assessment/evidence/corpus/cmd/gen
+go build -o "$WORK/searchbench" ./assessment/evidence/corpus/cmd/searchbench
+
+CORPUS="$WORK/corpus"
+if [ ! -d "$CORPUS" ]; then
+	echo "== generate $SIZE corpus (seed $SEED)"
+	"$WORK/gen" -seed "$SEED" -size "$SIZE" -out "$CORPUS" -manifest "$WORK/manifest.json"
+else
+	echo "== reuse corpus in $CORPUS (delete it to regenerate)"
+fi
+BYTES=$(du -sb "$CORPUS" | cut -f1)
+MB=$(awk -v b="$BYTES" 'BEGIN{printf "%.1f", b/1048576}')
+
+# The six identifier patterns, ASCII only (--no-unicode: \b and classes are ASCII).
+RG=(rg --no-config --no-unicode -a -c
+	-e '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,24}'
+	-e '\b[0-9]{12}\b'
+	-e '(\+7|\b8)[ (-]*7[0-9]{2}[ )-]*[0-9]{3}[ -]?[0-9]{2}[ -]?[0-9]{2}\b'
+	-e '\b[0-9]{4}[ -]?[0-9]{4}[ -]?[0-9]{4}[ -]?[0-9]{4}\b'
+	-e '\bKZ[0-9]{2}(?: ?[0-9A-Z]{4}){4}\b'
+	-e '\b(?:[0-9]{1,3}\.){3}[0-9]{1,3}\b'
+	"$CORPUS")
+SCAN=("$WORK/dpia" scan --json "$CORPUS")
+
+# median_time CMD...: runs CMD $RUNS times after one warm-up, prints the median wall seconds.
+median_time() {
+	"$@" >/dev/null 2>&1 || true
+	local ts=()
+	for _ in $(seq "$RUNS"); do
+		/usr/bin/time -f '%e' -o "$WORK/t" "$@" >/dev/null 2>/dev/null || true
+		ts+=("$(tail -1 "$WORK/t")")
+	done
+	printf '%s\n' "${ts[@]}" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'
+}
+
+echo "== detection pass: dpia scan vs ripgrep ($MB MB)"
+if command -v hyperfine >/dev/null 2>&1; then
+	hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$WORK/hf.json" \
+		-n "dpia scan" "${SCAN[*]}" -n "rg 6 patterns" "${RG[*]}"
+	SCAN_S=$(grep -o '"median": *[0-9.]*' "$WORK/hf.json" | sed -n 1p | grep -o '[0-9.]*$')
+	RG_S=$(grep -o '"median": *[0-9.]*' "$WORK/hf.json" | sed -n 2p | grep -o '[0-9.]*$')
+else
+	SCAN_S=$(median_time "${SCAN[@]}")
+	RG_S=$(median_time "${RG[@]}")
+fi
+"${RG[@]}" | awk -F: '{n+=$NF} END{print "  rg matching lines:", n}'
+"${SCAN[@]}" 2>/dev/null | tr -d ' \n' | grep -o '"totals":{[^}]*}' | sed 's/^/  dpia totals: /'
+
+echo "== full indexing: dpia evidence add"
+WS="$WORK/ws"
+rm -rf "$WS"
+ID=$("$WORK/dpia" --workspace "$WS" new --name bench | tail -1)
+/usr/bin/time -v -o "$WORK/add.time" "$WORK/dpia" --workspace "$WS" evidence add "$ID" "$CORPUS" >/dev/null 2>"$WORK/add.err"
+ADD_S=$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; print s}' "$WORK/add.time")
+ADD_RSS=$(awk -F': ' '/Maximum resident set size/{printf "%.0f", $2/1024}' "$WORK/add.time")
+DB_MB=$(du -sm "$WS" | cut -f1)
+
+echo "== search: word and phrase queries"
+SEARCH=$("$WORK/searchbench" -workspace "$WS" -id "$ID" -rounds 5)
+echo "  $SEARCH"
+
+rate() { awk -v mb="$MB" -v s="$1" 'BEGIN{ if (s > 0) printf "%.1f", mb/s; else print "-" }'; }
+echo
+echo "== summary ($MB MB corpus, seed $SEED, $(nproc) cores)"
+printf '%-34s %10s %10s\n' "step" "seconds" "MB/s"
+printf '%-34s %10s %10s\n' "dpia scan --json" "$SCAN_S" "$(rate "$SCAN_S")"
+printf '%-34s %10s %10s\n' "rg, six patterns, ASCII" "$RG_S" "$(rate "$RG_S")"
+printf '%-34s %10s %10s\n' "dpia evidence add (detect + FTS5)" "$ADD_S" "$(rate "$ADD_S")"
+awk -v a="$SCAN_S" -v b="$RG_S" 'BEGIN{ if (a <= b) printf "dpia scan is %.2fx as fast as ripgrep\n", b/a; else printf "dpia scan is %.2fx slower than ripgrep\n", a/b }'
+echo "evidence add peak RSS: ${ADD_RSS} MB; workspace on disk: ${DB_MB} MB"
+echo "search: $SEARCH"
