@@ -36,6 +36,9 @@ func ParsePack(name string, data []byte) (*Pack, error) {
 		return nil, &Error{File: name, Line: 1, Column: 1, Msg: "pack has no id"}
 	}
 	p.File = name
+	if err := checkNilItems(&p); err != nil {
+		return nil, err
+	}
 	return &p, nil
 }
 

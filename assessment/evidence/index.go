@@ -60,6 +60,8 @@ type AddOptions struct {
 	Workers  int
 	Limits   extract.Limits
 	Progress func(Progress)
+	// Redact indexes the text with every detected value masked (see redact.go).
+	Redact bool
 }
 
 // AddReport sums up an indexing run.
@@ -85,7 +87,7 @@ func (ix *Index) Add(ctx context.Context, assessmentID string, roots []string, a
 	}
 	w := &batchWriter{ix: ix, id: assessmentID}
 	scanOpts := Options{
-		Workers: opts.Workers, Limits: opts.Limits, Detector: ix.det, KeepText: true, Progress: opts.Progress,
+		Workers: opts.Workers, Limits: opts.Limits, Detector: ix.det, KeepText: true, Progress: opts.Progress, Redact: opts.Redact,
 		Unchanged: func(path string, size int64, mtime time.Time) bool {
 			k, ok := known[path]
 			return ok && k.size == size && k.mtime == formatTime(mtime)

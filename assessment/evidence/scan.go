@@ -61,6 +61,8 @@ type Options struct {
 	Detector    *detect.Detector
 	// KeepText keeps text chunks for the full-text index; 'dpia scan' does not need them.
 	KeepText bool
+	// Redact masks every detected value in the kept text (see redact.go).
+	Redact bool
 	// KeepDetections is how many detections of a file are kept with their locations (counts
 	// are always exact): 0 means DefaultKeepDetections, a negative number none ('dpia scan'
 	// needs only counts). The bound keeps memory flat however large a file is.

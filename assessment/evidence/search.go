@@ -46,7 +46,7 @@ const (
 // Operators, column filters and stray quotes in the input are only ever searched for as text.
 func FTSQuery(text string) string {
 	var parts []string
-	for _, word := range strings.FieldsFunc(text, func(r rune) bool { return unicode.IsSpace(r) || r == '"' }) {
+	for _, word := range strings.FieldsFunc(text, querySeparator) {
 		prefix := strings.HasSuffix(word, "*")
 		word = strings.Trim(word, "*")
 		if !hasWordChar(word) {
@@ -60,6 +60,10 @@ func FTSQuery(text string) string {
 	}
 	return strings.Join(parts, " ")
 }
+
+// querySeparator separates the words of a query: spaces, quotes and control characters (FTS5
+// reads its query as a C string, so a NUL byte inside a quoted word would end it).
+func querySeparator(r rune) bool { return unicode.IsSpace(r) || r == '"' || unicode.IsControl(r) }
 
 func hasWordChar(s string) bool {
 	for _, r := range s {
@@ -79,7 +83,7 @@ func (ix *Index) Search(ctx context.Context, id string, q Query) ([]Hit, error) 
 	if q.Limit <= 0 {
 		q.Limit = 50
 	}
-	sqlText := `SELECT f.path, f.counts, t.loc, snippet(evidence_text, 0, char(2), char(3), '…', 16), bm25(evidence_text)
+	sqlText := `SELECT f.path, f.counts, t.loc, snippet(evidence_text, 0, '', '', '…', 16), bm25(evidence_text)
 		FROM evidence_text t JOIN evidence_files f ON f.id = t.file_id
 		WHERE evidence_text MATCH ? AND f.assessment_id = ?`
 	args := []any{match, id}
@@ -118,6 +122,7 @@ func (ix *Index) Search(ctx context.Context, id string, q Query) ([]Hit, error) 
 		if !q.Reveal {
 			snip = maskDigitRuns(ix.det.MaskText(snip))
 		}
+		snip = highlight(snip, q.Text) // after masking: marks must not split a value
 		h.Segments = segments(snip)
 		h.Snippet = strings.NewReplacer(markOpen, "[", markClose, "]", "\n", " ").Replace(snip)
 		out = append(out, h)

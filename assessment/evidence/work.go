@@ -48,7 +48,7 @@ func (w *fileWork) process(res FileResult, r io.ReaderAt, size int64, depth int)
 	if w.ctx.Err() != nil {
 		return w.ctx.Err()
 	}
-	c.flush()
+	c.finish()
 	switch {
 	case err == nil:
 		res.Status = StatusIndexed
@@ -122,11 +122,18 @@ type collector struct {
 	loc     model.Location
 	header  []string
 	textLen int64
+	red     *redactor // set when Options.Redact: kept text is masked (redact.go)
 }
 
 func newCollector(opts Options, res *FileResult) *collector {
 	c := &collector{res: res, keep: opts.KeepText}
+	if opts.Redact {
+		c.red = newRedactor(opts.Detector)
+	}
 	c.scan = opts.Detector.Scanner(func(d model.Detection) {
+		if c.red != nil {
+			c.red.detection(d)
+		}
 		if len(res.Detections) < opts.KeepDetections {
 			res.Detections = append(res.Detections, d)
 		}
@@ -155,16 +162,26 @@ func (c *collector) flush() {
 	if c.buf.Len() == 0 {
 		return
 	}
-	c.res.Chunks = append(c.res.Chunks, Chunk{Text: c.buf.String(), Loc: c.loc})
+	text := c.buf.String()
+	if c.red != nil {
+		text = c.red.text(text)
+	}
+	c.res.Chunks = append(c.res.Chunks, Chunk{Text: text, Loc: c.loc})
 	c.buf.Reset()
 }
 
 func (c *collector) Text(loc model.Location, text string) error {
+	if c.red != nil {
+		return c.redactText(loc, text)
+	}
 	c.add(loc, text)
 	return c.scan.Text(loc, text)
 }
 
 func (c *collector) TableStart(loc model.Location, header []string) error {
+	if c.red != nil {
+		return c.redactTableStart(loc, header)
+	}
 	c.flush()
 	c.header = header
 	c.add(loc, strings.Join(header, " | "))
@@ -172,11 +189,17 @@ func (c *collector) TableStart(loc model.Location, header []string) error {
 }
 
 func (c *collector) Row(loc model.Location, cells []string) error {
+	if c.red != nil {
+		return c.redactRow(loc, cells)
+	}
 	c.add(loc, strings.Join(cells, " | "))
 	return c.scan.Row(loc, cells)
 }
 
 func (c *collector) TableEnd() error {
+	if c.red != nil {
+		return c.redactTableEnd()
+	}
 	c.flush()
 	return c.scan.TableEnd()
 }

@@ -115,6 +115,27 @@ CREATE VIRTUAL TABLE evidence_text USING fts5(
 	tokenize = 'unicode61 remove_diacritics 2'
 );
 `,
+	// 3: sign-offs: per signed-off version, the signed manifest (the exact bytes signed) and
+	// its Ed25519 signature, who signed with which key, the log head and length signed, and
+	// the answers, notes and graded result frozen at sign-off (see signoff.go).
+	`
+CREATE TABLE signoffs (
+	assessment_id TEXT NOT NULL REFERENCES assessments(id),
+	version       INTEGER NOT NULL,
+	signed_at     TEXT NOT NULL,
+	signer        TEXT NOT NULL,
+	public_key    TEXT NOT NULL,
+	log_head      TEXT NOT NULL,
+	events        INTEGER NOT NULL,
+	manifest      BLOB NOT NULL,
+	signature     BLOB NOT NULL,
+	answers       TEXT NOT NULL,
+	notes         TEXT NOT NULL,
+	result        TEXT NOT NULL,
+	reports_dir   TEXT NOT NULL DEFAULT '',
+	PRIMARY KEY (assessment_id, version)
+) STRICT;
+`,
 }
 
 // SchemaVersion returns the schema version (PRAGMA user_version) this

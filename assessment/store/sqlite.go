@@ -228,6 +228,8 @@ func (s *SQLite) fail(op string, err error) error {
 		return &lockedError{dir: s.dir, err: err}
 	case sqlite3.SQLITE_READONLY:
 		return fmt.Errorf("%s: workspace %s is not writable: %w", op, s.dir, err)
+	case sqlite3.SQLITE_FULL:
+		return fmt.Errorf("%s: the disk holding workspace %s is full", op, s.dir)
 	}
 	return fmt.Errorf("%s: %w", op, err)
 }
@@ -239,6 +241,11 @@ func (s *SQLite) openErr(err error) error {
 		return fmt.Errorf("open workspace: %s is not a SQLite database", s.path)
 	case sqlite3.SQLITE_CORRUPT:
 		return fmt.Errorf("open workspace: database %s is damaged: %w", s.path, err)
+	case sqlite3.SQLITE_IOERR:
+		var se *sqlite.Error
+		if errors.As(err, &se) && se.Code() == sqlite3.SQLITE_IOERR_SHMSIZE {
+			return fmt.Errorf("open workspace %s: cannot grow %s-shm: the disk is probably full", s.dir, s.path)
+		}
 	case sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM:
 		return fmt.Errorf("workspace %s is not writable: cannot open %s for writing: %w", s.dir, s.path, err)
 	}

@@ -139,15 +139,15 @@ func (a *app) evidenceCmd() *cobra.Command {
 		Short: "Attach, list, search and verify evidence files",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return usagef("evidence needs a subcommand: add, list, show, search, verify or remove")
+			return usagef("evidence needs a subcommand: add, list, show, search, verify, remove or purge")
 		},
 	}
-	cmd.AddCommand(a.evidenceAddCmd(), a.evidenceListCmd(), a.evidenceShowCmd(), a.evidenceSearchCmd(), a.evidenceVerifyCmd(), a.evidenceRemoveCmd())
+	cmd.AddCommand(a.evidenceAddCmd(), a.evidenceListCmd(), a.evidenceShowCmd(), a.evidenceSearchCmd(), a.evidenceVerifyCmd(), a.evidenceRemoveCmd(), a.evidencePurgeCmd())
 	return cmd
 }
 
 func (a *app) evidenceAddCmd() *cobra.Command {
-	var asJSON bool
+	var asJSON, redact bool
 	cmd := &cobra.Command{
 		Use:   "add ID PATH...",
 		Short: "Index files and folders as evidence of an assessment (unchanged files are not re-read)",
@@ -166,7 +166,7 @@ func (a *app) evidenceAddCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rep, err := ix.Add(ctx, args[0], args[1:], actor(), evidence.AddOptions{Progress: a.progressPrinter()})
+			rep, err := ix.Add(ctx, args[0], args[1:], actor(), evidence.AddOptions{Progress: a.progressPrinter(), Redact: redact})
 			a.endProgress()
 			if err != nil {
 				return err
@@ -181,6 +181,7 @@ func (a *app) evidenceAddCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.Flags().BoolVar(&redact, "redact", false, "index the text with detected values masked, so the workspace holds no raw value (search then shows masks, even with --reveal)")
 	return cmd
 }
 

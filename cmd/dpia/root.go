@@ -44,8 +44,10 @@ func (a *app) rootCmd() *cobra.Command {
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.workspace, "workspace", "", "workspace folder (default $DPIA_WORKSPACE, else ~/.local/share/dpia)")
 	pf.StringArrayVar(&a.packDirs, "packs-dir", nil, "a folder of extra or overriding pack files (repeatable); the workspace's packs/ folder is always read")
-	root.AddCommand(a.scanCmd(), a.evidenceCmd(), a.gradeCmd(), a.newCmd(), a.listCmd(), a.showCmd(), a.answerCmd(), a.noteCmd(),
-		a.importCmd(), a.exportCmd(), a.logCmd(), a.packsCmd(), a.demoCmd(), a.reportCmd())
+	root.AddCommand(a.scanCmd(), a.evidenceCmd(), a.gradeCmd(), a.newCmd(), a.listCmd(), a.withVersions(a.showCmd()),
+		a.reopening(a.answerCmd()), a.reopening(a.noteCmd()),
+		a.importCmd(), a.exportCmd(), a.logCmd(), a.packsCmd(), a.demoCmd(), a.reportCmd(),
+		a.keysCmd(), a.reviewCmd(), a.decideCmd(), a.signoffCmd(), a.verifyCmd())
 	return root
 }
 
@@ -124,8 +126,12 @@ func (a *app) openStore(ctx context.Context) (*store.SQLite, error) {
 	return store.Open(ctx, ws, store.Options{})
 }
 
-// actor names who makes a change: $DPIA_USER, else the OS user.
+// actor names who makes a change: the signer name in the signing key ($DPIA_KEY, else the
+// default key file) when there is one, else $DPIA_USER, else the OS user.
 func actor() string {
+	if name := keyName(); name != "" {
+		return name
+	}
 	if u := os.Getenv("DPIA_USER"); u != "" {
 		return u
 	}

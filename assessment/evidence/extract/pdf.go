@@ -39,6 +39,10 @@ func extractPDF(ctx context.Context, f *file, g *guard, lim Limits) (err error) 
 		}
 		return fmt.Errorf("malformed PDF: %s", strings.TrimPrefix(err.Error(), "malformed PDF: "))
 	}
+	nodes := 0
+	if err := checkPageTree(doc.Trailer().Key("Root").Key("Pages"), 0, &nodes); err != nil {
+		return err
+	}
 	pages := doc.NumPage()
 	deadline := time.Now().Add(pdfTimeBudget)
 	for n := 1; n <= pages; n++ {
@@ -111,4 +115,26 @@ func (p *patchedHeader) ReadAt(b []byte, off int64) (int, error) {
 		}
 	}
 	return n, err
+}
+
+// checkPageTree refuses a page tree deeper than 64 levels (a tree whose Kids lead back to an
+// ancestor is endless: the library would loop forever looking for a page), and stops with
+// ErrLimit past four times the page limit in nodes (a tree whose Kids repeat one subtree).
+func checkPageTree(v pdf.Value, depth int, nodes *int) error {
+	if depth > 64 {
+		return errors.New("malformed PDF: the page tree is deeper than 64 levels (it loops)")
+	}
+	if *nodes++; *nodes > 4*pdfMaxPages {
+		return fmt.Errorf("%w: the PDF's page tree has more than %d nodes", model.ErrLimit, 4*pdfMaxPages)
+	}
+	if v.Key("Type").Name() != "Pages" {
+		return nil
+	}
+	kids := v.Key("Kids")
+	for i := 0; i < kids.Len(); i++ {
+		if err := checkPageTree(kids.Index(i), depth+1, nodes); err != nil {
+			return err
+		}
+	}
+	return nil
 }
