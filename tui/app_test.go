@@ -3,6 +3,7 @@ package tui
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -144,12 +145,21 @@ func TestHelpListsEveryKeyOfTheScreen(t *testing.T) {
 
 func TestStatusFlowInStore(t *testing.T) {
 	e := newEnv(t)
+	ctx := context.Background()
 	id := e.create(t, "Status")
-	if err := e.b.SetStatus(context.Background(), id, store.StatusSignedOff); err != nil {
+	if err := e.b.SetStatus(ctx, id, store.StatusInReview); err != nil {
 		t.Fatal(err)
 	}
-	a, _ := e.st.Assessment(context.Background(), id)
-	if a.Status != store.StatusSignedOff {
+	if a, _ := e.st.Assessment(ctx, id); a.Status != store.StatusInReview {
 		t.Fatalf("status %q", a.Status)
+	}
+	// Signing off needs a signature: the status key never does it.
+	if err := e.b.SetStatus(ctx, id, store.StatusSignedOff); !errors.Is(err, store.ErrSignOffNeeded) {
+		t.Fatalf("SetStatus(signed_off) = %v, want ErrSignOffNeeded", err)
+	}
+	for from, want := range map[string]string{store.StatusDraft: store.StatusInReview, store.StatusInReview: store.StatusDraft, store.StatusSignedOff: store.StatusDraft} {
+		if got := nextStatus(from); got != want {
+			t.Errorf("nextStatus(%s) = %s, want %s", from, got, want)
+		}
 	}
 }

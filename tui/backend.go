@@ -33,7 +33,8 @@ type Backend interface {
 	DuplicateAssessment(ctx context.Context, id string) (store.Assessment, error)
 	// ArchiveAssessment archives (or, with false, restores) an assessment.
 	ArchiveAssessment(ctx context.Context, id string, archived bool) error
-	// SetStatus sets the status: store.StatusDraft, StatusInReview or StatusSignedOff.
+	// SetStatus sets the status to store.StatusDraft or StatusInReview; on a signed-off
+	// assessment it reopens a new version. Signing off is not a status change (dpia signoff).
 	SetStatus(ctx context.Context, id, status string) error
 
 	// Answers returns the stored answers, hidden ones included.
@@ -63,6 +64,7 @@ type Summary struct {
 	Residual     string  // overall residual risk level
 	Completeness float64 // 0–1
 	DPIARequired bool
+	ReviewDue    bool   // signed off and its next review date has passed
 	Err          string // grading failed: one sentence
 }
 
@@ -184,6 +186,9 @@ func (b *WorkspaceBackend) ListAssessments(ctx context.Context, includeArchived 
 	out := make([]Summary, 0, len(list))
 	for _, a := range list {
 		s := Summary{Assessment: a}
+		if shown, err := b.st.ShownStatus(ctx, a); err == nil {
+			s.ReviewDue = shown == store.StatusReviewDue
+		}
 		res, err := b.grade(ctx, a)
 		if err != nil {
 			s.Err = err.Error()
@@ -249,7 +254,8 @@ func (b *WorkspaceBackend) ArchiveAssessment(ctx context.Context, id string, arc
 	return b.st.UpdateAssessment(ctx, id, store.AssessmentUpdate{Archived: &archived}, b.actor)
 }
 
-// SetStatus sets an assessment's status.
+// SetStatus sets an assessment's status (the store reopens a signed-off one and refuses to
+// mark one signed off without a signature).
 func (b *WorkspaceBackend) SetStatus(ctx context.Context, id, status string) error {
 	return b.st.UpdateAssessment(ctx, id, store.AssessmentUpdate{Status: &status}, b.actor)
 }

@@ -150,7 +150,14 @@ func (h *home) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.Status):
 		next := nextStatus(cur.Status)
 		return h.action(func(ctx context.Context, b Backend) (string, string, error) {
-			return cur.ID, "Status of “" + cur.Name + "” is now " + statusWord(next) + ".", b.SetStatus(ctx, cur.ID, next)
+			done := "Status of “" + cur.Name + "” is now " + statusWord(next) + "."
+			switch {
+			case cur.Status == store.StatusSignedOff:
+				done = "Reopened “" + cur.Name + "” as a new draft version; the signed version stays readable (dpia show " + cur.ID + " --version N)."
+			case next == store.StatusInReview:
+				done += " Sign it off from a shell: dpia signoff " + cur.ID + " (it signs with your key)."
+			}
+			return cur.ID, done, b.SetStatus(ctx, cur.ID, next)
 		})
 	}
 	return nil
@@ -172,14 +179,23 @@ func (h *home) action(fn func(ctx context.Context, b Backend) (string, string, e
 	}
 }
 
+// nextStatus is where the status key moves an assessment: a draft goes to review, one in
+// review back to draft, and a signed-off one is reopened as a new draft version. Signing off
+// needs the signer's key and is done with 'dpia signoff'.
 func nextStatus(s string) string {
-	switch s {
-	case store.StatusDraft:
+	if s == store.StatusDraft {
 		return store.StatusInReview
-	case store.StatusInReview:
-		return store.StatusSignedOff
 	}
 	return store.StatusDraft
+}
+
+// shownStatus is the status in the list: review due once a signed-off assessment's next
+// review date has passed.
+func shownStatus(a Summary) string {
+	if a.ReviewDue {
+		return store.StatusReviewDue
+	}
+	return a.Status
 }
 
 func statusWord(s string) string { return strings.ReplaceAll(s, "_", " ") }
@@ -235,7 +251,7 @@ func (h *home) row(a Summary, sel bool, nameW int) string {
 		cursor = s.Cursor.Render("▸ ")
 		name = s.Selected.Render(truncate(name, nameW))
 	}
-	return cursor + cell(name, nameW) + " " + cell(a.SystemName, colSystem) + " " + cell(statusWord(a.Status), colStatus) + " " +
+	return cursor + cell(name, nameW) + " " + cell(a.SystemName, colSystem) + " " + cell(statusWord(shownStatus(a)), colStatus) + " " +
 		cell(done, colDone) + " " + cell(risk, colRisk) + " " + cell(tier, colTier)
 }
 

@@ -18,27 +18,12 @@ func checkQuestion(question string) error {
 
 // SetAnswer sets one answer, or clears it when value is nil or empty, and
 // logs an answer event in the same transaction. It returns only after
-// COMMIT. Setting the value the question already has is a no-op.
+// COMMIT. Setting the value the question already has is a no-op. A change to a signed-off
+// assessment first reopens it as a new version (see AmendAnswer), so nothing signed is ever
+// edited in place.
 func (s *SQLite) SetAnswer(ctx context.Context, id, question string, value []string, actor string) error {
-	op := fmt.Sprintf("save answer %q of assessment %q", question, id)
-	if err := checkQuestion(question); err != nil {
-		return fmt.Errorf("%s: %w", op, err)
-	}
-	if err := checkText("answer value", value...); err != nil {
-		return fmt.Errorf("%s: %w", op, err)
-	}
-	return s.write(ctx, op, func(tx *sql.Tx) error {
-		if err := s.exists(ctx, tx, id); err != nil {
-			return err
-		}
-		var cur string
-		err := tx.QueryRowContext(ctx, `SELECT value FROM answers
-			WHERE assessment_id = ? AND question_id = ?`, id, question).Scan(&cur)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-		return s.putAnswer(ctx, tx, id, question, cur, value, actor)
-	})
+	_, err := s.AmendAnswer(ctx, id, question, value, actor)
+	return err
 }
 
 // putAnswer writes an answer whose current JSON text is cur ("" when
@@ -116,27 +101,11 @@ func readRaw(ctx context.Context, q querier, query, id string) (map[string]strin
 }
 
 // SetNote sets the note on a question and logs a note event; empty text
-// deletes the note. Setting the current text is a no-op.
+// deletes the note. Setting the current text is a no-op. A signed-off assessment is reopened
+// first, as SetAnswer does.
 func (s *SQLite) SetNote(ctx context.Context, id, question, text, actor string) error {
-	op := fmt.Sprintf("save note on %q of assessment %q", question, id)
-	if err := checkQuestion(question); err != nil {
-		return fmt.Errorf("%s: %w", op, err)
-	}
-	if err := checkText("note", text); err != nil {
-		return fmt.Errorf("%s: %w", op, err)
-	}
-	return s.write(ctx, op, func(tx *sql.Tx) error {
-		if err := s.exists(ctx, tx, id); err != nil {
-			return err
-		}
-		var cur string
-		err := tx.QueryRowContext(ctx, `SELECT text FROM notes
-			WHERE assessment_id = ? AND question_id = ?`, id, question).Scan(&cur)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-		return s.putNote(ctx, tx, id, question, cur, text, actor)
-	})
+	_, err := s.AmendNote(ctx, id, question, text, actor)
+	return err
 }
 
 // putNote writes a note whose current text is cur ("" when none) and logs

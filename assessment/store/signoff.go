@@ -29,6 +29,8 @@ const StatusReviewDue = "review_due"
 var (
 	// ErrSignedOff reports a change refused because the assessment is signed off.
 	ErrSignedOff = errors.New("is signed off")
+	// ErrSignOffNeeded reports an attempt to mark an assessment signed off without signing.
+	ErrSignOffNeeded = errors.New("sign it off with 'dpia signoff ID', which signs a manifest with your key")
 	// ErrNotInReview reports a sign-off of an assessment that is not in review.
 	ErrNotInReview = errors.New("is not in review")
 	// ErrChanged reports that the assessment changed while it was being signed off.
@@ -376,6 +378,19 @@ func readDecisions(ctx context.Context, q querier, id string) (Decisions, error)
 		}
 	}
 	return d, rows.Err()
+}
+
+// ShownStatus is the status to show for a: its stored status, or StatusReviewDue when it is
+// signed off and its recorded next review date has passed (by the store's clock).
+func (s *SQLite) ShownStatus(ctx context.Context, a Assessment) (string, error) {
+	if a.Status != StatusSignedOff {
+		return a.Status, nil
+	}
+	d, err := readDecisions(ctx, s.db, a.ID)
+	if err != nil {
+		return "", s.fail(fmt.Sprintf("read decisions of assessment %q", a.ID), err)
+	}
+	return EffectiveStatus(a.Status, d.NextReview, s.now()), nil
 }
 
 // EffectiveStatus is the stored status, or StatusReviewDue when a signed-off assessment's

@@ -227,3 +227,113 @@ func TestVerifySnapshot(t *testing.T) {
 		t.Fatal("an edited event verifies")
 	}
 }
+
+// Nothing signed is edited in place, whatever the door: SetAnswer, SetNote and
+// UpdateAssessment reopen a signed-off assessment, and no status change marks one signed off.
+func TestSignedOffIsNeverEditedInPlace(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t, t.TempDir())
+	signed := func(t *testing.T) string {
+		t.Helper()
+		id := mustCreate(t, s, "frozen").ID
+		if err := s.SetAnswer(ctx, id, "q1", []string{"yes"}, "ann"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SubmitForReview(ctx, id, "ann"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RecordSignOff(ctx, signOffRecord(t, s, id), "abc", "signer"); err != nil {
+			t.Fatal(err)
+		}
+		mustStatus(t, s, id, StatusSignedOff)
+		return id
+	}
+	draft, review, signedOff := StatusDraft, StatusInReview, StatusSignedOff
+	name, archived := "renamed", true
+	tests := []struct {
+		name       string
+		edit       func(id string) error
+		wantStatus string
+		reopened   bool
+	}{
+		{"SetAnswer", func(id string) error { return s.SetAnswer(ctx, id, "q1", []string{"no"}, "ann") }, StatusDraft, true},
+		{"SetAnswer same value", func(id string) error { return s.SetAnswer(ctx, id, "q1", []string{"yes"}, "ann") }, StatusSignedOff, false},
+		{"SetNote", func(id string) error { return s.SetNote(ctx, id, "q1", "why", "ann") }, StatusDraft, true},
+		{"rename", func(id string) error {
+			return s.UpdateAssessment(ctx, id, AssessmentUpdate{Name: &name}, "ann")
+		}, StatusDraft, true},
+		{"back to draft", func(id string) error {
+			return s.UpdateAssessment(ctx, id, AssessmentUpdate{Status: &draft}, "ann")
+		}, StatusDraft, true},
+		{"back to review", func(id string) error {
+			return s.UpdateAssessment(ctx, id, AssessmentUpdate{Status: &review}, "ann")
+		}, StatusInReview, true},
+		{"archive only", func(id string) error {
+			return s.UpdateAssessment(ctx, id, AssessmentUpdate{Archived: &archived}, "ann")
+		}, StatusSignedOff, false},
+		{"signed off again", func(id string) error {
+			return s.UpdateAssessment(ctx, id, AssessmentUpdate{Status: &signedOff}, "ann")
+		}, StatusSignedOff, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			id := signed(t)
+			if err := tt.edit(id); err != nil {
+				t.Fatal(err)
+			}
+			mustStatus(t, s, id, tt.wantStatus)
+			if v, _ := s.Version(ctx, id); (v == 2) != tt.reopened {
+				t.Fatalf("version %d, reopened want %v", v, tt.reopened)
+			}
+			if v, err := s.VerifyLog(ctx, id); err != nil || !v.OK {
+				t.Fatalf("log after the edit: %+v %v", v, err)
+			}
+		})
+	}
+	t.Run("status alone never signs off", func(t *testing.T) {
+		id := mustCreate(t, s, "unsigned").ID
+		err := s.UpdateAssessment(ctx, id, AssessmentUpdate{Status: &signedOff}, "ann")
+		if !errors.Is(err, ErrSignOffNeeded) {
+			t.Fatalf("err = %v, want ErrSignOffNeeded", err)
+		}
+		mustStatus(t, s, id, StatusDraft)
+	})
+}
+
+func TestShownStatusReviewDue(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+	s, err := Open(ctx, dir, Options{Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	id := mustCreate(t, s, "due").ID
+	if _, err := s.SubmitForReview(ctx, id, "ann"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.RecordDecisions(ctx, id, Decisions{NextReview: "2026-12-01"}, "ann"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.RecordSignOff(ctx, signOffRecord(t, s, id), "abc", "signer"); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := s.Assessment(ctx, id)
+	for _, tt := range []struct {
+		at   time.Time
+		want string
+	}{
+		{now, StatusSignedOff},
+		{time.Date(2026, 12, 1, 23, 0, 0, 0, time.UTC), StatusSignedOff},
+		{time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC), StatusReviewDue},
+	} {
+		now = tt.at
+		if got, err := s.ShownStatus(ctx, a); err != nil || got != tt.want {
+			t.Errorf("at %s: ShownStatus = %q, %v; want %q", tt.at.Format(time.DateOnly), got, err, tt.want)
+		}
+	}
+	if a.Status != StatusSignedOff {
+		t.Errorf("stored status %q: review due is never stored", a.Status)
+	}
+}

@@ -150,7 +150,7 @@ func checkDuplicateAndUpdate(t *testing.T, s Store, a Assessment, answers map[st
 	assertAnswers(t, s, dup.ID, answers)
 	assertNotes(t, s, dup.ID, notes)
 
-	status, archived, name := StatusSignedOff, true, "FaceFind final"
+	status, archived, name := StatusInReview, true, "FaceFind final"
 	if err := s.UpdateAssessment(ctx, a.ID, AssessmentUpdate{Status: &status, Archived: &archived, Name: &name}, "dpo"); err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +158,7 @@ func checkDuplicateAndUpdate(t *testing.T, s Store, a Assessment, answers map[st
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Status != StatusSignedOff || !got.Archived || got.Name != name || got.AnswerCount != len(answers) {
+	if got.Status != StatusInReview || !got.Archived || got.Name != name || got.AnswerCount != len(answers) {
 		t.Errorf("after update %+v", got)
 	}
 	if !got.Updated.After(got.Created) {

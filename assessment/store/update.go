@@ -35,7 +35,19 @@ func (s *SQLite) UpdateAssessment(ctx context.Context, id string, upd Assessment
 		if err != nil {
 			return err
 		}
-		for _, c := range changes(cur, upd) {
+		cs := changes(cur, upd)
+		if upd.Status != nil && *upd.Status == StatusSignedOff && cur.Status != StatusSignedOff {
+			return fmt.Errorf("assessment %q is not signed off by setting its status: %w", id, ErrSignOffNeeded)
+		}
+		if cur.Status == StatusSignedOff && changesContent(cs) {
+			// Nothing signed is edited in place: the change starts a new version.
+			if _, err := s.reopen(ctx, tx, id, actor); err != nil {
+				return err
+			}
+			cur.Status = StatusDraft
+			cs = changes(cur, upd)
+		}
+		for _, c := range cs {
 			// c.column comes from changes, a fixed set of column names.
 			_, err := tx.ExecContext(ctx, `UPDATE assessments SET `+c.column+` = ? WHERE id = ?`, c.value, id)
 			if err != nil {
@@ -69,6 +81,17 @@ func checkUpdate(upd AssessmentUpdate) error {
 		return checkText("pack names", (*upd.Packs)...)
 	}
 	return nil
+}
+
+// changesContent reports whether cs changes more than the archived flag (archiving a
+// signed-off assessment changes nothing that was signed).
+func changesContent(cs []change) bool {
+	for _, c := range cs {
+		if c.column != "archived" {
+			return true
+		}
+	}
+	return false
 }
 
 // changes lists the fields of upd that differ from cur.

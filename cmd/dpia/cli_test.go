@@ -44,7 +44,8 @@ func dpia(t *testing.T, ws string, args ...string) result {
 		args = append([]string{"--workspace", ws}, args...)
 	}
 	cmd := exec.Command(binary, args...)
-	cmd.Env = append(os.Environ(), "DPIA_USER=tester", "DPIA_WORKSPACE=")
+	// No signing key: the actor is $DPIA_USER whatever keys the machine holds.
+	cmd.Env = append(os.Environ(), "DPIA_USER=tester", "DPIA_WORKSPACE=", "DPIA_KEY="+filepath.Join(ws, "no-such.key"))
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()

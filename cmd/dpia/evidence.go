@@ -154,18 +154,11 @@ func (a *app) evidenceAddCmd() *cobra.Command {
 		Args:  minArgs(2, "an assessment id and one or more files or folders"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			s, err := a.session(ctx)
+			ix, s, err := a.openIndexToChange(cmd, args[0])
 			if err != nil {
 				return err
 			}
 			defer s.close()
-			if _, err := s.assessment(ctx, args[0]); err != nil {
-				return err
-			}
-			ix, err := evidence.OpenIndex(ctx, s.st)
-			if err != nil {
-				return err
-			}
 			rep, err := ix.Add(ctx, args[0], args[1:], actor(), evidence.AddOptions{Progress: a.progressPrinter(), Redact: redact})
 			a.endProgress()
 			if err != nil {
@@ -243,6 +236,23 @@ func (a *app) openIndex(cmd *cobra.Command, id string) (*evidence.Index, *sessio
 		s.close()
 		return nil, nil, err
 	}
+	return ix, s, nil
+}
+
+// openIndexToChange is openIndex for a command that changes the evidence: a signed-off
+// assessment is reopened as a new version first, because its signed manifest names the
+// evidence (the signed version stays readable; see docs/signoff.md).
+func (a *app) openIndexToChange(cmd *cobra.Command, id string) (*evidence.Index, *session, error) {
+	ix, s, err := a.openIndex(cmd, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	to, err := s.st.Reopen(cmd.Context(), id, actor())
+	if err != nil {
+		s.close()
+		return nil, nil, err
+	}
+	a.noteReopened(id, to)
 	return ix, s, nil
 }
 
@@ -402,7 +412,7 @@ func (a *app) evidenceRemoveCmd() *cobra.Command {
 		Short: "Remove an evidence file, folder or archive (with its detections and text) from an assessment",
 		Args:  exactArgs(2, "an assessment id and an evidence path (as 'evidence list' prints it)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ix, s, err := a.openIndex(cmd, args[0])
+			ix, s, err := a.openIndexToChange(cmd, args[0])
 			if err != nil {
 				return err
 			}

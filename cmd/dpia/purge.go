@@ -21,7 +21,7 @@ func (a *app) evidencePurgeCmd() *cobra.Command {
 			"dpia processes on the workspace first; if compaction cannot finish, run the same purge again.",
 		Args: exactArgs(2, "an assessment id and an evidence path (as 'evidence list' prints it)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ix, s, err := a.openIndex(cmd, args[0])
+			ix, s, err := a.openIndexToChange(cmd, args[0])
 			if err != nil {
 				return err
 			}

@@ -477,3 +477,28 @@ func TestVerifyArchiveAndFolder(t *testing.T) {
 		t.Errorf("archive log against a re-signed folder: %+v", r)
 	}
 }
+
+// Changing the evidence of a signed-off assessment reopens it (its manifest names the
+// evidence). (review_due, which needs a clock past the review date, is tested in the store.)
+func TestEvidenceChangeReopensAndReviewDue(t *testing.T) {
+	t.Parallel()
+	e := newSignEnv(t)
+	id, _ := e.signedOff(t)
+	if out := e.must(t, "list"); !strings.Contains(out, "signed_off") {
+		t.Errorf("list before the review date:\n%s", out)
+	}
+	more := filepath.Join(e.samples, "more.txt")
+	if err := os.WriteFile(more, []byte("contact: anna@mail.kz\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := e.run(t, "evidence", "add", id, more)
+	if r.code != 0 || !strings.Contains(r.stderr, "reopened as version 2 (draft)") {
+		t.Fatalf("evidence add on a signed-off assessment: %+v", r)
+	}
+	if out := e.must(t, "verify", id); !strings.Contains(out, "version 2 was reopened after sign-off v1") {
+		t.Errorf("verify after evidence reopened it:\n%s", out)
+	}
+	if out := e.must(t, "list"); !strings.Contains(out, "draft") {
+		t.Errorf("list after reopening:\n%s", out)
+	}
+}

@@ -61,9 +61,14 @@ func (s *session) buildDemoEvidence(ctx context.Context, id string) error {
 }
 
 // Add indexes paths as evidence, reporting progress without blocking.
+// A signed-off assessment is reopened as a new version first: its signed manifest names the
+// evidence.
 func (b *fullBackend) Add(ctx context.Context, id string, paths []string, progress func(tui.Progress)) error {
 	ix, err := b.s.index(ctx)
 	if err != nil {
+		return err
+	}
+	if _, err := b.s.st.Reopen(ctx, id, actor()); err != nil {
 		return err
 	}
 	_, err = ix.Add(ctx, id, paths, actor(), evidence.AddOptions{Progress: func(p evidence.Progress) {

@@ -135,9 +135,10 @@ func (a *app) listCmd() *cobra.Command {
 			}
 			type row struct {
 				store.Assessment
-				AITier   string  `json:"ai_act_tier"`
-				Residual string  `json:"residual_risk"`
-				Complete float64 `json:"completeness"`
+				ReviewDue bool    `json:"review_due"` // signed off, and the next review date has passed
+				AITier    string  `json:"ai_act_tier"`
+				Residual  string  `json:"residual_risk"`
+				Complete  float64 `json:"completeness"`
 			}
 			rows := make([]row, 0, len(list))
 			for _, as := range list {
@@ -145,7 +146,11 @@ func (a *app) listCmd() *cobra.Command {
 				if err != nil {
 					return fmt.Errorf("grade %s: %w", as.ID, err)
 				}
-				rows = append(rows, row{as, res.AIAct.Tier, res.Risk.Residual, res.Completeness})
+				shown, err := s.st.ShownStatus(ctx, as)
+				if err != nil {
+					return err
+				}
+				rows = append(rows, row{as, shown == store.StatusReviewDue, res.AIAct.Tier, res.Risk.Residual, res.Completeness})
 			}
 			if asJSON {
 				return writeJSON(a.stdout, rows)
@@ -153,7 +158,11 @@ func (a *app) listCmd() *cobra.Command {
 			tw := tabwriter.NewWriter(a.stdout, 0, 2, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tNAME\tSTATUS\tDONE\tAI ACT\tRESIDUAL RISK")
 			for _, r := range rows {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%.0f%%\t%s\t%s\n", r.ID, r.Name, r.Status, r.Complete*100, r.AITier, r.Residual)
+				status := r.Status
+				if r.ReviewDue {
+					status = store.StatusReviewDue
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%.0f%%\t%s\t%s\n", r.ID, r.Name, status, r.Complete*100, r.AITier, r.Residual)
 			}
 			return tw.Flush()
 		},
