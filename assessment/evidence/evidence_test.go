@@ -8,11 +8,13 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/dpia-tool/dpia/assessment/evidence/corpus"
 	"github.com/dpia-tool/dpia/assessment/evidence/detect"
 	"github.com/dpia-tool/dpia/assessment/store"
 )
@@ -376,6 +378,30 @@ func BenchmarkScan(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_, err := Scan(context.Background(), []string{root}, Options{Detector: det, KeepDetections: -1}, func(FileResult) error { return nil })
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkScanCorpus measures 'dpia scan' (counts only) over the generated corpus of
+// package corpus: CSV with Russian and English headers, JSON Lines and Russian/Kazakh prose,
+// 8 MiB (DPIA_BENCH_CORPUS_MB to change), all cores.
+func BenchmarkScanCorpus(b *testing.B) {
+	mb := int64(8)
+	if v, err := strconv.Atoi(os.Getenv("DPIA_BENCH_CORPUS_MB")); err == nil && v > 0 {
+		mb = int64(v)
+	}
+	dir := filepath.Join(b.TempDir(), "corpus")
+	m, err := corpus.Generate(dir, corpus.Options{Seed: 1, Bytes: mb << 20})
+	if err != nil {
+		b.Fatal(err)
+	}
+	det := detect.New(make([]byte, 32))
+	b.SetBytes(m.Bytes)
+	b.ReportAllocs()
+	for b.Loop() {
+		_, err := Scan(context.Background(), []string{dir}, Options{Detector: det, KeepDetections: -1}, func(FileResult) error { return nil })
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -11,7 +11,14 @@ import (
 )
 
 func main() {
+	// The first SIGINT or SIGTERM cancels the context: work stops at the next safe point
+	// (a committed file, a finished transaction). Handling is then reset to the default, so
+	// a second signal ends the process at once; the workspace is crash-safe either way.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-ctx.Done()
+		stop()
+	}()
 	code := run(ctx, os.Args[1:])
 	stop()
 	os.Exit(code)
