@@ -28,6 +28,9 @@ func ParsePack(name string, data []byte) (*Pack, error) {
 	if len(data) > MaxPackBytes {
 		return nil, &Error{File: name, Msg: fmt.Sprintf("pack is %d bytes, more than the %d allowed", len(data), MaxPackBytes)}
 	}
+	if line, col, msg := CheckYAMLInput(data); msg != "" {
+		return nil, &Error{File: name, Line: line, Column: col, Msg: msg}
+	}
 	var p Pack
 	if err := yaml.UnmarshalWithOptions(data, &p, yaml.DisallowUnknownField()); err != nil {
 		return nil, yamlError(name, err)

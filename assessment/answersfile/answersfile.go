@@ -64,6 +64,9 @@ func Parse(name string, data []byte, set *q.Set) (*File, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, &Error{File: name, Msg: "file is empty"}
 	}
+	if line, col, msg := q.CheckYAMLInput(data); msg != "" {
+		return nil, &Error{File: name, Line: line, Column: col, Msg: msg}
+	}
 	doc, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		e := &Error{File: name, Msg: firstLine(err.Error())}
