@@ -41,6 +41,9 @@ const (
 	memberEvidence   = "evidence.json"
 	memberDetections = "detections.json"
 	memberPacks      = "packs.json"
+	// memberSignOffs holds the sign-off records (signed manifests and signatures); it is
+	// written only when there are any, so archives of unsigned assessments are as before.
+	memberSignOffs = "signoffs.json"
 )
 
 // archiveTime is the fixed modification time of every member, so that the same assessment
@@ -98,6 +101,12 @@ func (a *Archive) members() ([]ManifestFile, [][]byte, error) {
 		{memberAssessment, s.Assessment}, {memberAnswers, nonNil(s.Answers)}, {memberNotes, nonNil(s.Notes)},
 		{memberEvents, nonNil(s.Events)}, {memberEvidence, nonNil(s.Evidence)},
 		{memberDetections, nonNil(s.Detections)}, {memberPacks, nonNil(a.Packs)},
+	}
+	if len(s.SignOffs) > 0 {
+		parts = append(parts, struct {
+			name string
+			v    any
+		}{memberSignOffs, s.SignOffs})
 	}
 	files := make([]ManifestFile, len(parts))
 	data := make([][]byte, len(parts))
@@ -227,7 +236,7 @@ func checkMemberName(name string) error {
 		return refuse("archive member %q has an unsafe name (a path outside the archive); refusing the archive", name)
 	}
 	known := []string{memberManifest, memberAssessment, memberAnswers, memberNotes, memberEvents,
-		memberEvidence, memberDetections, memberPacks}
+		memberEvidence, memberDetections, memberPacks, memberSignOffs}
 	if !slices.Contains(known, name) {
 		return refuse("archive member %q is not part of a dpia archive; refusing the archive", name)
 	}
@@ -317,6 +326,11 @@ func decodeArchive(contents map[string][]byte, m *Manifest) (*Archive, error) {
 		}
 		if err := strictJSON(b, p.v); err != nil {
 			return nil, refuse("archive member %s is malformed: %v", p.name, err)
+		}
+	}
+	if b, ok := contents[memberSignOffs]; ok {
+		if err := strictJSON(b, &s.SignOffs); err != nil {
+			return nil, refuse("archive member %s is malformed: %v", memberSignOffs, err)
 		}
 	}
 	if s.Assessment.ID != m.AssessmentID {

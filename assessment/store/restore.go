@@ -23,6 +23,9 @@ type Snapshot struct {
 	Events     []SnapshotEvent        `json:"events"`
 	Evidence   []SnapshotEvidenceFile `json:"evidence"`
 	Detections []SnapshotDetection    `json:"detections"`
+	// SignOffs are the sign-off records (see snapshot_signoff.go); archives made before
+	// they were carried have none.
+	SignOffs []SnapshotSignOff `json:"signoffs,omitempty"`
 }
 
 // SnapshotAssessment is the assessment row of a Snapshot.
@@ -110,7 +113,7 @@ func (s *SQLite) Snapshot(ctx context.Context, id string) (Snapshot, error) {
 	defer tx.Rollback()
 	var snap Snapshot
 	steps := []func(context.Context, *sql.Tx, string, *Snapshot) error{
-		snapAssessment, snapAnswers, snapNotes, snapEvents, snapEvidence, snapDetections,
+		snapAssessment, snapAnswers, snapNotes, snapEvents, snapEvidence, snapDetections, snapSignOffs,
 	}
 	for _, step := range steps {
 		if err := step(ctx, tx, id, &snap); err != nil {
@@ -259,7 +262,7 @@ func (s *SQLite) Restore(ctx context.Context, snap Snapshot) error {
 			return err
 		}
 		steps := []func(context.Context, *sql.Tx, Snapshot) error{
-			restoreAssessment, restoreEntries, restoreEvents, restoreEvidence,
+			restoreAssessment, restoreEntries, restoreEvents, restoreEvidence, restoreSignOffs,
 		}
 		for _, step := range steps {
 			if err := step(ctx, tx, snap); err != nil {
@@ -306,7 +309,7 @@ func checkSnapshot(snap Snapshot) error {
 	if _, problem := checkReplay(evs, answers, notes); problem != "" {
 		return fmt.Errorf("its answers and notes do not match its event log: %s", problem)
 	}
-	return nil
+	return checkSnapshotSignOffs(snap)
 }
 
 func restoreAssessment(ctx context.Context, tx *sql.Tx, snap Snapshot) error {

@@ -46,6 +46,13 @@ func dpia(t *testing.T, ws string, args ...string) result {
 	cmd := exec.Command(binary, args...)
 	// No signing key: the actor is $DPIA_USER whatever keys the machine holds.
 	cmd.Env = append(os.Environ(), "DPIA_USER=tester", "DPIA_WORKSPACE=", "DPIA_KEY="+filepath.Join(ws, "no-such.key"))
+	return runCmd(t, cmd)
+}
+
+// runCmd runs cmd, capturing its output; a non-zero exit is a result, any other failure to
+// run it fails the test.
+func runCmd(t *testing.T, cmd *exec.Cmd) result {
+	t.Helper()
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	err := cmd.Run()

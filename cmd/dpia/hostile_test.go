@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -123,22 +121,13 @@ func runBounded(t *testing.T, dir string, args ...string) (result, time.Duration
 	cmd := exec.CommandContext(ctx, binary, args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "DPIA_USER=tester", "DPIA_WORKSPACE=")
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
 	start := time.Now()
-	err := cmd.Run()
+	r := runCmd(t, cmd)
 	took := time.Since(start)
 	if ctx.Err() != nil {
 		t.Fatalf("%v did not finish within %s", args, hostileBound)
 	}
-	code := 0
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return result{out.String(), errb.String(), code}, took
+	return r, took
 }
 
 func TestHostileInputs(t *testing.T) {

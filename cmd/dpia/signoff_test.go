@@ -1,19 +1,24 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
-	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
 	"github.com/dpia-tool/dpia/assessment/signoff"
+	"github.com/dpia-tool/dpia/exports"
 )
 
 // signEnv is a workspace, a signing key and an evidence folder for the sign-off tests.
@@ -48,17 +53,7 @@ func (e *signEnv) runEnv(t *testing.T, env []string, args ...string) result {
 	cmd := exec.Command(binary, append([]string{"--workspace", e.ws}, args...)...)
 	cmd.Env = append(os.Environ(), "DPIA_USER=tester", "DPIA_WORKSPACE=", "DPIA_KEY=", "XDG_CONFIG_HOME="+e.cfg, "SOURCE_DATE_EPOCH=")
 	cmd.Env = append(cmd.Env, env...)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
-	code := 0
-	var ee *exec.ExitError
-	if errors.As(err, &ee) {
-		code = ee.ExitCode()
-	} else if err != nil {
-		t.Fatal(err)
-	}
-	return result{out.String(), errb.String(), code}
+	return runCmd(t, cmd)
 }
 
 func (e *signEnv) must(t *testing.T, args ...string) string {
@@ -188,11 +183,14 @@ func TestVerifyDetectsTampering(t *testing.T) {
 		{"signed with another key", func(t *testing.T, e *signEnv, id, _ string) {
 			resign(t, e.ws, id)
 		}, []string{"FAILED  sign-offs in the log", "it was signed with another key", "is not the signature of the manifest"}},
-		{"evidence added after sign-off", func(t *testing.T, e *signEnv, id, _ string) {
-			writeOver(t, filepath.Join(e.samples, "extra.csv"), "email\nanna@mail.kz\n")
-			e.must(t, "evidence", "add", id, e.samples)
-		}, []string{"FAILED  sign-offs in the log", "changed after sign-off v1 without being reopened as a new version: event 18 (evidence",
-			"FAILED  evidence list", "samples/extra.csv was added after sign-off"}},
+		{"evidence row added behind dpia's back", func(t *testing.T, e *signEnv, id, _ string) {
+			// 'dpia evidence add' would reopen the assessment; a row written into the
+			// database directly does not, and the evidence list no longer matches.
+			if _, err := openDB(t, e.ws).Exec(`INSERT INTO evidence_files (assessment_id, path, source, sha256, size, status, indexed_at)
+				VALUES (?, 'samples/extra.csv', 'extra.csv', 'ab', 10, 'indexed', '2026-01-01T00:00:00Z')`, id); err != nil {
+				t.Fatal(err)
+			}
+		}, []string{"FAILED  evidence list", "samples/extra.csv was added after sign-off"}},
 		{"status edited", func(t *testing.T, e *signEnv, id, _ string) {
 			if _, err := openDB(t, e.ws).Exec(`UPDATE assessments SET status = 'draft' WHERE id = ?`, id); err != nil {
 				t.Fatal(err)
@@ -429,9 +427,54 @@ func TestVerifyArchiveAndFolder(t *testing.T) {
 	e.must(t, "export", id, "--archive", arch)
 
 	out := e.must(t, "verify", arch)
-	for _, s := range []string{"OK      archive", "OK      event log: 17 events", "NOTE    sign-off in the log: event 17", "NOTE    signature: an archive holds the sign-off events"} {
+	for _, s := range []string{"OK      archive", "OK      event log: 17 events", "NOTE    sign-off in the log: event 17",
+		"OK      sign-off v1 signature: Ed25519 signature valid; signed by Aigerim Sadykova", "OK      sign-off v1 frozen answers",
+		"OK      sign-offs in the log: 1 sign-off", "OK      evidence list"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("verify archive lacks %q:\n%s", s, out)
+		}
+	}
+	// The archive restores the sign-off in another workspace: verify there checks the
+	// signature (the reports folder stayed behind, which is said, not failed).
+	other := newSignEnv(t)
+	imported := strings.TrimSpace(other.must(t, "import", arch))
+	out = other.must(t, "verify", imported)
+	for _, s := range []string{"OK      sign-off v1 signature", "NOTE    sign-off v1 files: the sign-off folder", "OK      sign-offs in the log"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("verify of an imported signed-off assessment lacks %q:\n%s", s, out)
+		}
+	}
+	if again := filepath.Join(t.TempDir(), "again.zip"); true {
+		other.must(t, "export", imported, "--archive", again)
+		a1, _ := os.ReadFile(arch)
+		a2, _ := os.ReadFile(again)
+		if !bytes.Equal(a1, a2) {
+			t.Error("re-exporting an imported signed-off assessment gives another archive")
+		}
+	}
+	// Archives whose sign-off records were altered or removed, the archive's own manifest
+	// recomputed as a forger would: each is named.
+	for _, tc := range []struct {
+		name, want string
+		edit       func(map[string][]byte)
+	}{
+		{"signature flipped", "FAILED  sign-off v1 signature", func(m map[string][]byte) {
+			var recs []map[string]any
+			json.Unmarshal(m["signoffs.json"], &recs)
+			sig := recs[0]["signature"].(string)
+			recs[0]["signature"] = strings.ToUpper(sig[:1]) + sig[1:]
+			if recs[0]["signature"] == sig {
+				recs[0]["signature"] = "A" + sig[1:]
+			}
+			m["signoffs.json"], _ = json.Marshal(recs)
+		}},
+		{"records removed", "the log records 1 sign-off but the archive holds no signed manifest", func(m map[string][]byte) {
+			delete(m, "signoffs.json")
+		}},
+	} {
+		bad := reforgeArchive(t, arch, tc.edit)
+		if r := e.run(t, "verify", bad); r.code != 1 || !strings.Contains(r.stdout, tc.want) {
+			t.Errorf("%s: %+v", tc.name, r)
 		}
 	}
 	out = e.must(t, "verify", arch, "--signoff", dir)
@@ -501,4 +544,54 @@ func TestEvidenceChangeReopensAndReviewDue(t *testing.T) {
 	if out := e.must(t, "list"); !strings.Contains(out, "draft") {
 		t.Errorf("list after reopening:\n%s", out)
 	}
+}
+
+// reforgeArchive rewrites an archive's members with edit and recomputes its manifest, as
+// someone altering an archive on purpose would.
+func reforgeArchive(t *testing.T, path string, edit func(map[string][]byte)) string {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	members := map[string][]byte{}
+	for _, f := range zr.File {
+		rc, _ := f.Open()
+		members[f.Name], _ = io.ReadAll(rc)
+		rc.Close()
+	}
+	edit(members)
+	var m exports.Manifest
+	if err := json.Unmarshal(members["manifest.json"], &m); err != nil {
+		t.Fatal(err)
+	}
+	m.Files = nil
+	names := make([]string, 0, len(members))
+	for name := range members {
+		if name != "manifest.json" {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		sum := sha256.Sum256(members[name])
+		m.Files = append(m.Files, exports.ManifestFile{Name: name, Size: int64(len(members[name])), SHA256: hex.EncodeToString(sum[:])})
+	}
+	members["manifest.json"], _ = json.Marshal(m)
+	out := filepath.Join(t.TempDir(), "forged.zip")
+	f, err := os.Create(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw := zip.NewWriter(f)
+	for _, name := range append([]string{"manifest.json"}, names...) {
+		w, _ := zw.Create(name)
+		w.Write(members[name])
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	return out
 }

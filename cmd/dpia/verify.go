@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -217,6 +218,25 @@ func (a *app) verifySignOffs(ctx context.Context, v *verifier, st *store.SQLite,
 // verifyRecord checks one sign-off record: the signature, that the manifest is the record's,
 // the frozen answers, notes and result, and the reports and manifest files in dir.
 func verifyRecord(v *verifier, id string, evs []store.Event, rec store.SignOff, dir, expect string) *signoff.Manifest {
+	m := verifySignedRecord(v, id, evs, rec, expect)
+	if m == nil {
+		return nil
+	}
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		// An imported archive carries the signed manifest, not the reports: say what was
+		// not checked rather than fail what cannot be checked.
+		v.note(fmt.Sprintf("sign-off v%d files", rec.Version), "the sign-off folder %s is not here (imported from an archive?); check the reports with 'dpia verify DIR' on a copy of it, or --reports DIR", dir)
+		return m
+	}
+	files := checkSignedFiles(dir, rec.Manifest, rec.Signature)
+	files = append(files, signoff.CheckReports(os.DirFS(dir), m.Reports)...)
+	v.check(fmt.Sprintf("sign-off v%d files", rec.Version), fmt.Sprintf("%s, manifest.json and manifest.sig in %s match", plural(len(m.Reports), "report"), dir), files)
+	return m
+}
+
+// verifySignedRecord checks a sign-off record's signature, that the manifest is the record's,
+// and the answers, notes and result frozen with it.
+func verifySignedRecord(v *verifier, id string, evs []store.Event, rec store.SignOff, expect string) *signoff.Manifest {
 	name := fmt.Sprintf("sign-off v%d", rec.Version)
 	m, err := signoff.Verify(rec.Manifest, rec.Signature)
 	if m == nil {
@@ -239,9 +259,6 @@ func verifyRecord(v *verifier, id string, evs []store.Event, rec store.SignOff, 
 	v.check(name+" signature", fmt.Sprintf("Ed25519 signature valid; signed by %s (%s) at %s", m.Signer.Name, keyFingerprint(m), m.SignedAt), problems)
 	v.check(name+" frozen answers", fmt.Sprintf("%s and %s, as signed and as the log had them", plural(len(rec.Answers), "answer"), plural(len(rec.Notes), "note")),
 		frozenProblems(evs, rec, m))
-	files := checkSignedFiles(dir, rec.Manifest, rec.Signature)
-	files = append(files, signoff.CheckReports(os.DirFS(dir), m.Reports)...)
-	v.check(name+" files", fmt.Sprintf("%s, manifest.json and manifest.sig in %s match", plural(len(m.Reports), "report"), dir), files)
 	return m
 }
 
@@ -367,9 +384,8 @@ func verifyEvidenceOnDisk(ctx context.Context, v *verifier, st *store.SQLite, id
 }
 
 // verifyArchive checks an archive (see exports.ReadArchive): its members against its
-// manifest, its event log, the sign-offs its log records and, with --signoff DIR, that
-// folder's signed manifest against the log. Archives do not carry the signed manifest and
-// its signature: adding members would change the archive format, whose member list is fixed.
+// manifest, its event log, the sign-off records it carries (signatures, frozen answers, their
+// place in the log) and, with --signoff DIR, that folder's signed manifest against the log.
 func (a *app) verifyArchive(path string, fl verifyFlags) error {
 	f, err := os.Open(path)
 	if err != nil {
@@ -406,13 +422,39 @@ func (a *app) verifyArchive(path string, fl verifyFlags) error {
 	switch {
 	case fl.signedDir != "":
 		verifyFolderAgainstLog(v, fl.signedDir, snap, evs, fl.expectKey)
+	case len(snap.SignOffs) > 0:
+		verifyArchivedSignOffs(v, snap, evs, fl.expectKey)
 	case len(recorded) > 0:
-		v.note("signature", "an archive holds the sign-off events (hash-chained above) but not the signed manifest and its signature; check them with --signoff DIR (the folder with manifest.json and manifest.sig)")
+		v.fail("sign-off records", fmt.Sprintf("the log records %s but the archive holds no signed manifest (%s was removed?); check a sign-off folder with --signoff DIR",
+			plural(len(recorded), "sign-off"), "signoffs.json"))
 	default:
 		v.note("sign-off", "the archive's log records no sign-off")
 	}
 	v.print(a.stdout)
 	return v.result("archive " + path)
+}
+
+// verifyArchivedSignOffs checks the sign-off records an archive carries: each signature and
+// its frozen answers, that the log records each right after the events it signs, and, when
+// the last version is still signed off, the archive's evidence list against its manifest.
+// The reports are not in an archive; their hashes are in the signed manifests.
+func verifyArchivedSignOffs(v *verifier, snap store.Snapshot, evs []store.Event, expect string) {
+	id := snap.Assessment.ID
+	var signed []signoff.Signed
+	var last *signoff.Manifest
+	for _, r := range snap.SignOffs {
+		rec := r.SignOff(id)
+		last = verifySignedRecord(v, id, evs, rec, expect)
+		signed = append(signed, signoff.Signed{Version: rec.Version, Events: rec.Events, LogHead: rec.LogHead,
+			ManifestSHA256: signoff.SHA256(rec.Manifest), PublicKey: rec.PublicKey})
+	}
+	v.check("sign-offs in the log", fmt.Sprintf("%s, each right after the events it signs; later changes follow a reopening", plural(len(signed), "sign-off")),
+		signoff.CheckLog(evs, signed))
+	if last != nil && snap.Assessment.Status == store.StatusSignedOff && len(evs) == last.Log.Events+2 {
+		v.check("evidence list", fmt.Sprintf("%s in the archive, as signed", plural(len(snap.Evidence), "evidence file")),
+			signoff.DiffEvidence(last.Evidence, signoff.EvidenceOf(snap.Evidence)))
+	}
+	v.note("reports", "an archive carries the signed manifests, not the reports; check those with 'dpia verify DIR' on the sign-off folder")
 }
 
 // verifyFolderAgainstLog checks a sign-off folder against an archive's log: the signature,
