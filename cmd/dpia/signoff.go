@@ -177,7 +177,12 @@ func (a *app) signoffCmd() *cobra.Command {
 			"manifest.json and manifest.sig next to the reports. Check it later with 'dpia verify ID'.",
 		Args: exactArgs(1, "an assessment id"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.signOff(cmd.Context(), args[0], keyFile, dir)
+			done, err := a.signOff(cmd.Context(), args[0], keyFile, dir)
+			if err != nil {
+				return err
+			}
+			a.printSignedOff(done)
+			return nil
 		},
 	}
 	cmd.Flags().StringVar(&keyFile, "key", "", "signing key file (default $DPIA_KEY, else ~/.config/dpia/signing.key)")
@@ -236,44 +241,60 @@ func (s *session) prepareSignOff(ctx context.Context, id string, now time.Time) 
 	return st, nil
 }
 
-func (a *app) signOff(ctx context.Context, id, keyFile, dir string) error {
+// signedOff is what a sign-off produced.
+type signedOff struct {
+	Manifest       signoff.Manifest
+	ManifestSHA256 string
+	Dir            string // the reports, manifest.json and manifest.sig
+	Result         assessment.Result
+}
+
+// signOff signs off assessment id with the key in keyFile (or the default key), writing the
+// reports and the signed manifest into dir (or the default folder). It prints nothing.
+func (a *app) signOff(ctx context.Context, id, keyFile, dir string) (*signedOff, error) {
 	key, _, err := loadKey(keyFile)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	base, user, err := a.packFiles()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	set, err := q.Build(base, user)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	st, err := a.openStore(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer st.Close()
-	s := &session{st: st, set: set}
+	return (&session{st: st, set: set}).signOff(ctx, id, key, append(base, user...), dir)
+}
+
+// signOff signs off assessment id in the session's workspace; packFiles are the pack files
+// loaded (their hashes are signed).
+func (s *session) signOff(ctx context.Context, id string, key signoff.Key, packFiles []q.NamedFile, dir string) (*signedOff, error) {
+	st := s.st
 	now := time.Now().UTC().Truncate(time.Second)
 	state, err := s.prepareSignOff(ctx, id, now)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if dir == "" {
 		dir = filepath.Join(st.Dir(), "signoffs", fmt.Sprintf("%s-v%d", id, state.version))
 	}
 	if dir, err = filepath.Abs(dir); err != nil {
-		return err
+		return nil, err
 	}
 	if err := checkNewSignOffDir(dir); err != nil {
-		return err
+		return nil, err
 	}
 	m := signoff.Manifest{Format: signoff.Format, FormatVersion: signoff.FormatVersion,
 		Assessment:    signoff.Assessment{ID: id, Name: state.as.Name, SystemName: state.as.SystemName, Version: state.version},
 		AnswersSHA256: signoff.AnswersHash(state.answers, state.notes),
 		Log:           signoff.Log{Head: state.snap.Assessment.LogHead, Events: len(state.snap.Events)},
-		Packs:         signoff.PacksOf(append(base, user...), state.res.Laws),
+		Packs:         signoff.PacksOf(packFiles, state.res.Laws),
 		Evidence:      signoff.EvidenceOf(state.snap.Evidence),
 		Decisions:     signoff.Decisions(state.decisions),
 		Verdict: signoff.Verdict{AIActTier: state.res.AIAct.Tier, DPIARequired: state.res.DPIA.Required,
@@ -281,41 +302,50 @@ func (a *app) signOff(ctx context.Context, id, keyFile, dir string) error {
 		SignedAt: now.Format(time.RFC3339),
 	}
 	if m.ContentHash, err = exports.ContentHash(state.res, state.answers, state.notes); err != nil {
-		return err
+		return nil, err
 	}
 	if m.Reports, err = s.writeSignOffReports(ctx, id, dir, fmt.Sprintf("%s-v%d", id, state.version), now, m.ContentHash); err != nil {
-		return err
+		return nil, err
 	}
 	manifest, sig, err := signoff.Sign(&m, key)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	result, err := json.Marshal(state.res)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	rec := store.SignOff{AssessmentID: id, Version: state.version, SignedAt: now, Signer: key.Name,
 		PublicKey: key.PublicBase64(), LogHead: m.Log.Head, Events: m.Log.Events, Manifest: manifest, Signature: sig,
 		Answers: state.answers, Notes: state.notes, Result: result, ReportsDir: relativeDir(st.Dir(), dir)}
 	if err := st.RecordSignOff(ctx, rec, signoff.SHA256(manifest), actor()); err != nil {
-		return err
+		return nil, err
 	}
 	if err := writeSignedFiles(dir, manifest, sig); err != nil {
-		return fmt.Errorf("signed off %s version %d, but %w (the workspace holds the signed manifest)", id, state.version, err)
+		return nil, fmt.Errorf("signed off %s version %d, but %w (the workspace holds the signed manifest)", id, state.version, err)
 	}
-	a.printSignedOff(m, dir, signoff.SHA256(manifest), state.res)
-	return nil
+	return &signedOff{Manifest: m, ManifestSHA256: signoff.SHA256(manifest), Dir: dir, Result: state.res}, nil
 }
 
-func (a *app) printSignedOff(m signoff.Manifest, dir, manifestSHA string, res assessment.Result) {
+// priorConsultationWarning is the warning a sign-off deserves when high risk remains but
+// prior consultation was decided against, or "".
+func priorConsultationWarning(d signoff.Decisions, res assessment.Result) string {
+	if d.PriorConsultation == "no" && (res.Risk.Residual == "high" || res.Risk.Residual == "critical") {
+		return fmt.Sprintf("the residual risk is %s but prior consultation was decided 'no'; GDPR Art. 36 requires consulting the supervisory authority when high risk remains",
+			res.Risk.Residual)
+	}
+	return ""
+}
+
+func (a *app) printSignedOff(done *signedOff) {
+	m, dir, manifestSHA := done.Manifest, done.Dir, done.ManifestSHA256
 	pub, _ := signoff.ParsePublicKey(m.Signer.PublicKey)
 	fmt.Fprintf(a.stdout, "signed off %s version %d as %s (%s) at %s\n", m.Assessment.ID, m.Assessment.Version,
 		m.Signer.Name, signoff.Fingerprint(pub), m.SignedAt)
 	fmt.Fprintf(a.stdout, "manifest SHA-256 %s\n", manifestSHA)
 	fmt.Fprintf(a.stdout, "reports and manifest.json, manifest.sig in %s\n", dir)
-	if m.Decisions.PriorConsultation == "no" && (res.Risk.Residual == "high" || res.Risk.Residual == "critical") {
-		fmt.Fprintf(a.stderr, "dpia: note: the residual risk is %s but prior consultation was decided 'no'; GDPR Art. 36 requires consulting the supervisory authority when high risk remains\n",
-			res.Risk.Residual)
+	if w := priorConsultationWarning(m.Decisions, done.Result); w != "" {
+		fmt.Fprintf(a.stderr, "dpia: note: %s\n", w)
 	}
 }
 
