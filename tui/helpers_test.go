@@ -3,13 +3,16 @@ package tui
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/exp/golden"
 	"github.com/muesli/termenv"
 
 	"github.com/dpia-tool/dpia/assessment/store"
@@ -200,3 +203,74 @@ func (d *driver) mustNotSee(bad ...string) {
 
 // questionnaire returns the questionnaire page.
 func (d *driver) questionnaire() *questionnaire { return d.m.pages[pageQuestions].(*questionnaire) }
+
+// screenNormalisers replace the parts of a screen that differ from run to run with stable
+// placeholders, so that a golden file checks the layout and the content that matter
+// (answers, findings, masked values, counts) and nothing else. A placeholder with keepWidth is
+// padded with spaces to the width of the value it replaces, so that what follows on the line
+// (the questionnaire pane's padding and the sidebar's column) stays in place.
+var screenNormalisers = []struct {
+	re        *regexp.Regexp
+	to        string
+	keepWidth bool
+}{
+	// t.TempDir() folders (the workspace, the samples, the export folder): os.TempDir(), a
+	// folder named after the test with random digits (of varying length), then 001, 002….
+	{re: regexp.MustCompile(regexp.QuoteMeta(filepath.Clean(os.TempDir())) + `/[^/\s]+/\d{3}\b`), to: "<tmp>"},
+	// Save marks carry the wall-clock time of the commit: "✓ saved at 10:04:05".
+	{re: regexp.MustCompile(`\b\d{2}:\d{2}:\d{2}\b`), to: "<time>", keepWidth: true},
+	// Assessment ids are random: "a-" and 8 hex digits (export file names dpia-a-3af0f18e.pdf).
+	{re: regexp.MustCompile(`\ba-[0-9a-f]{8}\b`), to: "<id>"},
+	// Indexing throughput depends on the machine: "12.3 MB/s".
+	{re: regexp.MustCompile(`\b\d+(\.\d+)? MB/s\b`), to: "<rate> MB/s"},
+	// The elapsed indexing time that ends the progress line ("· 0s", "· 1s", "· 1m2s") depends
+	// on how long the test waited.
+	{re: regexp.MustCompile(`(?m) · (\d+h)?(\d+m)?\d+s *$`), to: " · <elapsed>"},
+}
+
+// normaliseScreen applies screenNormalisers to a rendered screen. A line that held a temporary
+// path also loses its trailing blanks: a text field pads its value to the field's width, so the
+// padding after a path varies with the path's random length (and blanks at the end of a line
+// are not seen).
+func normaliseScreen(view string) string {
+	for _, n := range screenNormalisers {
+		view = n.re.ReplaceAllStringFunc(view, func(m string) string {
+			if n.keepWidth {
+				return n.to + strings.Repeat(" ", max(0, len(m)-len(n.to)))
+			}
+			return n.to
+		})
+	}
+	lines := strings.Split(view, "\n")
+	for i, l := range lines {
+		if strings.Contains(l, "<tmp>") {
+			lines[i] = strings.TrimRight(l, " ")
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// requireGoldenScreen compares a rendered screen, normalised, with
+// testdata/<TestName>[_<step>].golden (go test ./tui/ -run TestName -update rewrites it).
+// Colours are off for every test (TestMain sets the Ascii profile), so the screen is plain
+// text: search matches are bracketed instead of highlighted.
+func requireGoldenScreen(t *testing.T, step, view string) {
+	t.Helper()
+	if strings.Contains(view, "\x1b[") {
+		t.Fatalf("screen holds escape sequences (colour profile not Ascii?):\n%q", view)
+	}
+	var tb testing.TB = t
+	if step != "" {
+		tb = goldenStep{TB: t, name: t.Name() + "_" + step}
+	}
+	golden.RequireEqual(tb, []byte(normaliseScreen(view)))
+}
+
+// goldenStep names a golden file after a step of a test: golden uses tb.Name() as the file
+// name, and a test compares several screens.
+type goldenStep struct {
+	testing.TB
+	name string
+}
+
+func (g goldenStep) Name() string { return g.name }
