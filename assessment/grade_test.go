@@ -324,3 +324,17 @@ func BenchmarkGrade(b *testing.B) {
 		}
 	}
 }
+
+func TestArticleRef(t *testing.T) {
+	for _, tt := range []struct{ law, article, want string }{
+		{"gdpr", "9(1)", "Art. 9(1)"},
+		{"eu_ai_act", "5(1)(e)", "Art. 5(1)(e)"},
+		{"kz_pdl", "12(2)", "Art. 12(2)"},
+		{"us_il_bipa", "15(b)", "Sec. 15(b)"},
+		{"gdpr", "", ""},
+	} {
+		if got := ArticleRef(tt.law, tt.article); got != tt.want {
+			t.Errorf("ArticleRef(%q, %q) = %q, want %q", tt.law, tt.article, got, tt.want)
+		}
+	}
+}

@@ -117,3 +117,15 @@ func aiActTier(fs []Finding, laws []LawScope) AIAct {
 	}
 	return AIAct{Tier: TierMinimal, Reasons: []string{"No prohibited practice, high-risk use or transparency duty of the EU AI Act was found."}}
 }
+
+// ArticleRef cites a provision as its law numbers it: "Art. 9(1)" for the EU and Kazakh laws,
+// "Sec. 15(b)" for BIPA (740 ILCS 14 is divided into sections); "" when article is empty.
+func ArticleRef(law, article string) string {
+	if article == "" {
+		return ""
+	}
+	if law == "us_il_bipa" {
+		return "Sec. " + article
+	}
+	return "Art. " + article
+}

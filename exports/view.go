@@ -97,15 +97,7 @@ func shortLaw(law string) string {
 }
 
 // articleRef cites an article as its law numbers it: "Art. 9(1)", "Sec. 15(b)".
-func articleRef(law, article string) string {
-	if article == "" {
-		return ""
-	}
-	if law == "us_il_bipa" {
-		return "Sec. " + article
-	}
-	return "Art. " + article
-}
+func articleRef(law, article string) string { return assessment.ArticleRef(law, article) }
 
 // cite is "GDPR Art. 9(1)".
 func cite(law, article string) string {

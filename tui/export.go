@@ -149,7 +149,7 @@ func (p *export) next() tea.Cmd {
 	if len(p.queue) == 0 {
 		p.running, p.current = false, ""
 		p.cancel()
-		return statusCmd(fmt.Sprintf("Wrote %d reports.", len(p.results)), false)
+		return statusCmd("Wrote "+plural(len(p.results), "report")+".", false)
 	}
 	p.current, p.queue = p.queue[0], p.queue[1:]
 	format, run, id, eb, work, ctx := p.current, p.run, p.id, p.backend(), p.c.work, p.job

@@ -192,7 +192,7 @@ func (f *findings) selected() (assessment.Finding, bool) {
 func (f *findings) ShortHelp() []key.Binding {
 	k := f.c.Keys
 	if f.detail {
-		return []key.Binding{k.Up, k.Down, k.JumpQuestion, k.Back}
+		return []key.Binding{k.Up, k.Down, k.PageDown, k.JumpQuestion, k.Back}
 	}
 	return []key.Binding{k.Enter, k.InherentToggle, k.FilterLaw, k.FilterLevel, k.FilterOutcome, k.Sort}
 }

@@ -53,13 +53,22 @@ func (f *findings) summary() string {
 	crit := append(append([]string{}, r.DPIA.Criteria...), r.DPIA.Cases...)
 	dpia := s.Muted.Render("DPIA ") + s.Level(verdict)
 	if len(crit) > 0 {
-		dpia += s.Text.Render(fmt.Sprintf("  %d WP248 criteria, %d Art. 35(3) cases: %s", len(r.DPIA.Criteria), len(r.DPIA.Cases), strings.Join(crit, ", ")))
+		dpia += s.Text.Render(fmt.Sprintf("  %s, %s: %s", criteria(len(r.DPIA.Criteria)),
+			plural(len(r.DPIA.Cases), "Art. 35(3) case"), strings.Join(crit, ", ")))
 	}
 	risk := s.Muted.Render("Risk inherent ") + s.Level(r.Risk.Inherent) + s.Muted.Render(" · residual ") + s.Level(r.Risk.Residual)
 	for _, j := range sortedKeys(r.Jurisdictions) {
 		risk += s.Muted.Render(" · "+jurisdictionName(j)+" ") + s.Level(r.Jurisdictions[j])
 	}
 	return strings.Join([]string{truncate(tier, f.width), truncate(dpia, f.width), truncate(risk, f.width)}, "\n")
+}
+
+// criteria counts WP248 criteria ("1 WP248 criterion", "2 WP248 criteria").
+func criteria(n int) string {
+	if n == 1 {
+		return "1 WP248 criterion"
+	}
+	return fmt.Sprintf("%d WP248 criteria", n)
 }
 
 func jurisdictionName(j string) string {
@@ -146,8 +155,8 @@ func (f *findings) listView() string {
 	if len(list) == 0 {
 		return s.Muted.Render("No finding matches (the filters, or no rule fired).")
 	}
-	titleW := max(10, f.width-2-9-1-24-1-11-1)
-	head := "  " + cell("LEVEL", 9) + " " + cell("LAW / ARTICLE", 24) + " " + cell("OUTCOME", 11) + " " + "TITLE"
+	titleW := max(10, f.width-2-9-1-16-1-11-1)
+	head := "  " + cell("LEVEL", 9) + " " + cell("LAW / ARTICLE", 16) + " " + cell("OUTCOME", 11) + " " + "TITLE"
 	lines := []string{s.Muted.Render(head)}
 	h := f.listHeight()
 	f.offset = window(f.offset, f.cursor, h, len(list))
@@ -157,7 +166,7 @@ func (f *findings) listView() string {
 		if i == f.cursor {
 			mark, title = s.Cursor.Render("▸ "), s.Selected.Render(title)
 		}
-		lines = append(lines, mark+cell(s.Level(f.levelOf(x)), 9)+" "+cell(lawName(x.Law)+" Art. "+x.Article, 24)+" "+
+		lines = append(lines, mark+cell(s.Level(f.levelOf(x)), 9)+" "+cell(lawShort(x.Law)+" "+x.Article, 16)+" "+
 			cell(strings.ReplaceAll(x.Outcome, "_", " "), 11)+" "+title)
 	}
 	return strings.Join(lines, "\n")
@@ -186,7 +195,16 @@ func (f *findings) detailView() string {
 		off = window(0, cursorLine, h, len(lines))
 	}
 	off = max(0, min(off, len(lines)-h))
-	return strings.Join(lines[off:min(len(lines), off+h)], "\n")
+	f.detailScroll = off
+	shown := append([]string(nil), lines[off:min(len(lines), off+h)]...)
+	// Say where the text goes on, so that nothing is cut off unseen.
+	if off > 0 && len(shown) > 1 {
+		shown[0] = f.c.Styles.Muted.Render("↑ more above (pgup)")
+	}
+	if off+h < len(lines) && len(shown) > 1 {
+		shown[len(shown)-1] = f.c.Styles.Muted.Render(fmt.Sprintf("↓ %d more lines (pgdn)", len(lines)-off-h+1))
+	}
+	return strings.Join(shown, "\n")
 }
 
 func (f *findings) detailLines(x assessment.Finding) ([]string, int) {
@@ -226,7 +244,7 @@ func (f *findings) detailLines(x assessment.Finding) ([]string, int) {
 	}
 	add("")
 	add(s.Subtitle.Render("2. The law"))
-	add(s.Accent.Render(lawName(x.Law)+" Art. "+x.Article) + s.Muted.Render("  ("+x.Pack+" pack)"))
+	add(s.Accent.Render(lawName(x.Law)+" "+assessment.ArticleRef(x.Law, x.Article)) + s.Muted.Render("  ("+x.Pack+" pack)"))
 	section("Explanation", x.Explanation)
 	section("3. Recommendation", x.Recommendation)
 	section("Penalty", x.Penalty)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/dpia-tool/dpia/assessment"
 	q "github.com/dpia-tool/dpia/questionnaires"
 )
 
@@ -185,7 +186,7 @@ func (m *questionnaire) questionLines(qu *q.Question, w int) ([]string, int) {
 		add("")
 		add(s.Subtitle.Render("Legal context"))
 		for _, c := range qu.Legal {
-			add(wrap(s.Accent.Render(lawName(c.Law.Value)+" Art. "+c.Article.Value)+s.Text.Render(": "+c.Text.In(m.c.Lang)), w))
+			add(wrap(s.Accent.Render(lawName(c.Law.Value)+" "+assessment.ArticleRef(c.Law.Value, c.Article.Value))+s.Text.Render(": "+c.Text.In(m.c.Lang)), w))
 		}
 	}
 	return out, cursorLine
@@ -298,6 +299,20 @@ func typeWord(t string) string {
 }
 
 // lawName is the short name of a law id.
+// lawShort is the law's name in a narrow column: "AI Act", "GDPR", "KZ PDL", "KZ AI",
+// "BIPA".
+func lawShort(id string) string {
+	switch id {
+	case "eu_ai_act":
+		return "AI Act"
+	case "kz_pdl":
+		return "KZ PDL"
+	case "kz_ai":
+		return "KZ AI"
+	}
+	return lawName(id)
+}
+
 func lawName(id string) string {
 	switch id {
 	case "eu_ai_act":
