@@ -1,7 +1,7 @@
 // Package tui is the terminal workbench of dpia: a bubbletea application whose root model
 // routes keys and messages to one page per screen (home, new assessment, questionnaire,
-// findings, scenarios, evidence, history, export). It reaches the workspace and the engine
-// only through a Backend.
+// findings, scenarios, evidence, history, export, review). It reaches the workspace and the
+// engine only through a Backend.
 package tui
 
 import (
@@ -71,7 +71,7 @@ func New(b Backend, opts Options) *Model {
 	m.pages = map[pageID]page{
 		pageHome: newHome(c), pageNew: newNewForm(c), pageQuestions: newQuestionnaire(c),
 		pageFindings: newFindings(c), pageScenarios: newScenarios(c), pageEvidence: newEvidence(c),
-		pageHistory: newHistory(c), pageExport: newExport(c),
+		pageHistory: newHistory(c), pageExport: newExport(c), pageReview: newReview(c),
 	}
 	return m
 }
@@ -176,7 +176,7 @@ func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
 		m.name = n.name
 	}
 	cmds := make([]tea.Cmd, 0, len(m.pages))
-	for _, id := range []pageID{pageHome, pageNew, pageQuestions, pageFindings, pageScenarios, pageEvidence, pageHistory, pageExport} {
+	for _, id := range []pageID{pageHome, pageNew, pageQuestions, pageFindings, pageScenarios, pageEvidence, pageHistory, pageExport, pageReview} {
 		cmds = append(cmds, m.pages[id].Update(msg))
 	}
 	return tea.Batch(cmds...)
@@ -244,16 +244,25 @@ func (m *Model) tabs() string {
 	if m.id == "" {
 		return s.Muted.Render(strings.Repeat("─", m.width))
 	}
-	var parts []string
-	for i, id := range assessmentPages {
-		label := fmt.Sprintf("%d %s", i+1, pageTitles[id])
-		if id == m.active {
-			parts = append(parts, s.TabActive.Render("["+label+"]"))
-		} else {
-			parts = append(parts, s.Tab.Render(" "+label+" "))
+	// Every tab is padded to the same width as the bracketed active one, so that the line
+	// does not shift when the active tab changes; a terminal too narrow for that (80 columns)
+	// gets the tabs unpadded, so that all seven still show.
+	line := func(pad, sep string) string {
+		var parts []string
+		for i, id := range assessmentPages {
+			label := fmt.Sprintf("%d %s", i+1, pageTitles[id])
+			if id == m.active {
+				parts = append(parts, s.TabActive.Render("["+label+"]"))
+			} else {
+				parts = append(parts, s.Tab.Render(pad+label+pad))
+			}
 		}
+		return strings.Join(parts, sep)
 	}
-	return truncate(strings.Join(parts, " "), m.width)
+	if l := line(" ", " "); lipgloss.Width(l) <= m.width {
+		return l
+	}
+	return truncate(line("", " "), m.width)
 }
 
 func (m *Model) statusLine() string {
@@ -287,8 +296,8 @@ func (m *Model) fullHelp(p page) string {
 	groups := p.FullHelp()
 	global := append(m.globalKeys(), m.c.Keys.ForceQuit)
 	if m.id != "" && m.active != pageNew {
-		global = append(global, key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6"),
-			key.WithHelp("1–6", "questions, findings, scenarios, evidence, history, export")))
+		global = append(global, key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7"),
+			key.WithHelp("1–7", "questions, findings, scenarios, evidence, history, export, review")))
 	}
 	groups = append(groups, global)
 	title := m.c.Styles.Title.Render("Keys on the " + pageTitles[m.active] + " screen")

@@ -50,7 +50,7 @@ func TestResizeKeepsLayout(t *testing.T) {
 	d := newDriver(t, e.b, 80, 24)
 	d.keys("D") // demo
 	d.keys("enter")
-	for _, screen := range []string{"1", "2", "3", "4", "5", "6"} {
+	for _, screen := range []string{"1", "2", "3", "4", "5", "6", "7"} {
 		d.keys(screen)
 		for _, size := range [][2]int{{80, 24}, {132, 43}, {60, 20}, {100, 30}, {80, 24}} {
 			d.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/dpia-tool/dpia/assessment"
 	"github.com/dpia-tool/dpia/assessment/store"
@@ -146,6 +147,72 @@ type ExportBackend interface {
 
 // ExportFormats are the report formats offered on the export screen.
 var ExportFormats = []string{"pdf", "xlsx", "json", "md"}
+
+// ReviewBackend is implemented by backends that take an assessment through review and
+// sign-off (draft → in_review → signed_off). The TUI checks for it with a type assertion and
+// shows "not available in this build" otherwise.
+type ReviewBackend interface {
+	// Review returns the review state of the assessment's current version.
+	Review(ctx context.Context, id string) (ReviewState, error)
+	// SubmitForReview moves a draft to in_review (nothing when it already is in review).
+	SubmitForReview(ctx context.Context, id string) error
+	// RecordDecisions records the non-empty fields that differ from the current decisions; on
+	// a signed-off assessment it first reopens it as a new version.
+	RecordDecisions(ctx context.Context, id string, d store.Decisions) error
+	// SignOff signs off an assessment in review with the user's signing key: it writes the
+	// reports and the signed manifest into the default sign-off folder (ReviewState.SignOffDir)
+	// and returns only once all of it is written and stored.
+	SignOff(ctx context.Context, id string) (SignOffResult, error)
+}
+
+// ReviewState is what the review screen shows.
+type ReviewState struct {
+	Name      string
+	Status    string // as stored: draft, in_review or signed_off
+	Shown     string // as shown: Status, or review_due once a signed-off one's next review date has passed
+	Version   int
+	Decisions store.Decisions // of the current version
+	// Missing names the decisions a sign-off still needs, by the flag names of 'dpia decide'
+	// (e.g. "next-review (a date after today)"); empty once signed off.
+	Missing    []string
+	SignOffs   []SignedVersion // oldest first
+	Signer     SignerKey
+	SignOffDir string // where a sign-off of this version writes its reports and manifest
+}
+
+// SignedVersion is one signed-off version.
+type SignedVersion struct {
+	Version     int
+	Signer      string
+	Fingerprint string // of the public key that signed, e.g. "ed25519:0123456789abcdef"
+	SignedAt    time.Time
+	Dir         string // the reports and manifest folder
+}
+
+// SignerKey is the key a sign-off would be signed with.
+type SignerKey struct {
+	Name, Fingerprint string
+	Path              string // the key file
+	// Missing: there is no key file at Path; Create is the command that makes one.
+	Missing bool
+	Create  string
+	// Err says, in one sentence, why an existing key cannot be used.
+	Err string
+}
+
+// SignOffResult is what a sign-off wrote.
+type SignOffResult struct {
+	Version        int
+	Signer         string
+	Fingerprint    string
+	SignedAt       time.Time
+	ManifestSHA256 string
+	Dir            string
+	Files          []string // the reports, manifest.json and manifest.sig
+	// Warning is a note the sign-off deserves (e.g. high residual risk without prior
+	// consultation), or "".
+	Warning string
+}
 
 // WorkspaceBackend is the Backend over a SQLite workspace and a pack set.
 type WorkspaceBackend struct {

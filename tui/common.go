@@ -87,15 +87,16 @@ const (
 	pageEvidence
 	pageHistory
 	pageExport
+	pageReview
 )
 
-// assessmentPages are the screens of an open assessment, in tab order (keys 1–6).
-var assessmentPages = []pageID{pageQuestions, pageFindings, pageScenarios, pageEvidence, pageHistory, pageExport}
+// assessmentPages are the screens of an open assessment, in tab order (keys 1–7).
+var assessmentPages = []pageID{pageQuestions, pageFindings, pageScenarios, pageEvidence, pageHistory, pageExport, pageReview}
 
 var pageTitles = map[pageID]string{
 	pageHome: "Assessments", pageNew: "New assessment", pageQuestions: "Questions",
 	pageFindings: "Findings", pageScenarios: "Scenarios", pageEvidence: "Evidence",
-	pageHistory: "History", pageExport: "Export",
+	pageHistory: "History", pageExport: "Export", pageReview: "Review",
 }
 
 // page is one screen. Pages are pointers that keep their state while the user moves

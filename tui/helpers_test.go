@@ -85,6 +85,9 @@ type driver struct {
 	t    *testing.T
 	m    *Model
 	quit bool
+	// patience, when set, drops a command that has not returned by then: a huh form's
+	// cursor blinks through commands that sleep and reschedule themselves forever.
+	patience time.Duration
 }
 
 func newDriver(t *testing.T, b Backend, w, h int) *driver {
@@ -113,7 +116,7 @@ func (d *driver) run(cmd tea.Cmd) {
 		if c == nil {
 			continue
 		}
-		msg := c()
+		msg := d.call(c)
 		switch msg := msg.(type) {
 		case nil:
 			continue
@@ -130,6 +133,21 @@ func (d *driver) run(cmd tea.Cmd) {
 		}
 		_, next := d.m.Update(msg)
 		queue = append(queue, next)
+	}
+}
+
+// call runs a command, giving up after d.patience when that is set.
+func (d *driver) call(c tea.Cmd) tea.Msg {
+	if d.patience == 0 {
+		return c()
+	}
+	ch := make(chan tea.Msg, 1)
+	go func() { ch <- c() }()
+	select {
+	case msg := <-ch:
+		return msg
+	case <-time.After(d.patience):
+		return nil
 	}
 }
 

@@ -155,7 +155,7 @@ func (h *home) handleKey(msg tea.KeyMsg) tea.Cmd {
 			case cur.Status == store.StatusSignedOff:
 				done = "Reopened “" + cur.Name + "” as a new draft version; the signed version stays readable (dpia show " + cur.ID + " --version N)."
 			case next == store.StatusInReview:
-				done += " Sign it off from a shell: dpia signoff " + cur.ID + " (it signs with your key)."
+				done += " Open it and sign it off on the Review screen (7), or with dpia signoff " + cur.ID + "."
 			}
 			return cur.ID, done, b.SetStatus(ctx, cur.ID, next)
 		})
@@ -181,7 +181,7 @@ func (h *home) action(fn func(ctx context.Context, b Backend) (string, string, e
 
 // nextStatus is where the status key moves an assessment: a draft goes to review, one in
 // review back to draft, and a signed-off one is reopened as a new draft version. Signing off
-// needs the signer's key and is done with 'dpia signoff'.
+// needs the signer's key and is done on the Review screen or with 'dpia signoff'.
 func nextStatus(s string) string {
 	if s == store.StatusDraft {
 		return store.StatusInReview

@@ -6,7 +6,7 @@ import "github.com/charmbracelet/bubbles/key"
 type KeyMap struct {
 	// global
 	Quit, ForceQuit, Help, Back key.Binding
-	Screens                     []key.Binding // 1–6: the screens of an open assessment
+	Screens                     []key.Binding // 1–7: the screens of an open assessment
 
 	// lists
 	Up, Down, PageUp, PageDown, Top, Bottom, Enter key.Binding
@@ -26,6 +26,9 @@ type KeyMap struct {
 
 	// export
 	Start key.Binding
+
+	// review
+	Submit, Decide, SignOff, Confirm, Decline key.Binding
 }
 
 // DefaultKeyMap returns the key map.
@@ -42,6 +45,7 @@ func DefaultKeyMap() *KeyMap {
 			b([]string{"1"}, "1", "questions"), b([]string{"2"}, "2", "findings"),
 			b([]string{"3"}, "3", "scenarios"), b([]string{"4"}, "4", "evidence"),
 			b([]string{"5"}, "5", "history"), b([]string{"6"}, "6", "export"),
+			b([]string{"7"}, "7", "review"),
 		},
 
 		Up:       b([]string{"up", "k"}, "↑/k", "up"),
@@ -89,5 +93,11 @@ func DefaultKeyMap() *KeyMap {
 		Cancel:     b([]string{"esc"}, "esc", "cancel"),
 
 		Start: b([]string{"enter"}, "enter", "export"),
+
+		Submit:  b([]string{"s"}, "s", "submit"),
+		Decide:  b([]string{"e"}, "e", "decisions"),
+		SignOff: b([]string{"S"}, "S", "sign off"),
+		Confirm: b([]string{"enter", "y"}, "enter/y", "sign off now"),
+		Decline: b([]string{"esc", "n"}, "esc/n", "cancel"),
 	}
 }

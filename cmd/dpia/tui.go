@@ -53,7 +53,7 @@ func (a *app) openTUI(ctx context.Context, s *session, open string) error {
 	}
 	// Ask the terminal for its background colour now, before bubbletea reads the keyboard.
 	lipgloss.HasDarkBackground()
-	m := tui.New(s.backend(), tui.Options{Lang: lang, Log: logger, Open: open, Ctx: ctx})
+	m := tui.New(a.tuiBackend(s), tui.Options{Lang: lang, Log: logger, Open: open, Ctx: ctx})
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithContext(ctx))
 	_, runErr := p.Run()
 	flushErr := m.Flush(context.WithoutCancel(ctx))
