@@ -49,6 +49,7 @@ func (w *fileWork) process(res FileResult, r io.ReaderAt, size int64, depth int)
 		return w.ctx.Err()
 	}
 	c.finish()
+	c.counts.fold(res.Counts)
 	switch {
 	case err == nil:
 		res.Status = StatusIndexed
@@ -123,12 +124,44 @@ type collector struct {
 	header  []string
 	textLen int64
 	red     *redactor // set when Options.Redact: kept text is masked (redact.go)
+	counts  typeCounts
+}
+
+// typeCounts counts detections by type without a map update each: a file has a handful of
+// types. fold adds them to a result's Counts.
+type typeCounts struct {
+	typ []string
+	n   []int
+}
+
+func (tc *typeCounts) add(typ string) {
+	for i, t := range tc.typ {
+		if t == typ {
+			tc.n[i]++
+			return
+		}
+	}
+	tc.typ = append(tc.typ, typ)
+	tc.n = append(tc.n, 1)
+}
+
+func (tc *typeCounts) fold(into map[string]int) {
+	for i, t := range tc.typ {
+		into[t] += tc.n[i]
+	}
+	tc.typ, tc.n = tc.typ[:0], tc.n[:0]
 }
 
 func newCollector(opts Options, res *FileResult) *collector {
 	c := &collector{res: res, keep: opts.KeepText}
 	if opts.Redact {
 		c.red = newRedactor(opts.Detector)
+	}
+	if opts.KeepDetections < 0 && c.red == nil {
+		// Only counts are wanted: the detector builds no Detection (no keyed hash, no
+		// masked preview) and finds exactly the same values.
+		c.scan = opts.Detector.Counter(c.counts.add)
+		return c
 	}
 	c.scan = opts.Detector.Scanner(func(d model.Detection) {
 		if c.red != nil {
@@ -184,7 +217,9 @@ func (c *collector) TableStart(loc model.Location, header []string) error {
 	}
 	c.flush()
 	c.header = header
-	c.add(loc, strings.Join(header, " | "))
+	if c.keep {
+		c.add(loc, strings.Join(header, " | "))
+	}
 	return c.scan.TableStart(loc, header)
 }
 
@@ -192,7 +227,9 @@ func (c *collector) Row(loc model.Location, cells []string) error {
 	if c.red != nil {
 		return c.redactRow(loc, cells)
 	}
-	c.add(loc, strings.Join(cells, " | "))
+	if c.keep {
+		c.add(loc, strings.Join(cells, " | "))
+	}
 	return c.scan.Row(loc, cells)
 }
 

@@ -2,21 +2,24 @@ package detect
 
 import (
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // cellValue validates a whole table cell as a value of typ and returns the detection type
-// (an IIN/BIN column yields kz_iin or kz_bin per cell) and the normalised value.
-func cellValue(typ, cell string) (string, string, bool) {
+// (an IIN/BIN column yields kz_iin or kz_bin per cell) and, when norm is set, the normalised
+// value (a vote or a count needs only the verdict).
+func cellValue(typ, cell string, norm bool) (string, string, bool) {
 	switch typ {
 	case "email":
 		if emailCell(cell) {
-			return typ, strings.ToLower(cell), true
+			return typ, normIf(norm, strings.ToLower, cell), true
 		}
 	case "phone":
-		if e, ok := phoneCell(cell); ok {
+		if e, ok := phoneCellNorm(cell, norm); ok {
 			return typ, e, true
 		}
 	case "kz_iin", "kz_bin":
@@ -29,28 +32,34 @@ func cellValue(typ, cell string) (string, string, bool) {
 		}
 	case "iban":
 		if ValidIBAN(cell) {
-			return typ, strings.ToUpper(strings.ReplaceAll(cell, " ", "")), true
+			return typ, normIf(norm, compactUpper, cell), true
 		}
 	case "payment_card":
-		if d, ok := cardCell(cell); ok {
+		if d, ok := cardCell(cell, norm); ok {
 			return typ, d, true
 		}
 	case "ip_address":
-		if a, ok := ipCell(cell); ok {
+		if a, ok := ipCell(cell, norm); ok {
 			return typ, a, true
 		}
 	case "date_of_birth":
 		if end, y, m, d, ok := dateAt(cell, 0); ok && (end == len(cell) || cell[end] == ' ' || cell[end] == 'T') &&
 			y <= thisYear {
+			if !norm {
+				return typ, "", true
+			}
 			return typ, isoDate(y, m, d), true
 		}
 	case "geo_location":
 		if lat, lon, ok := geoCell(cell); ok {
+			if !norm {
+				return typ, "", true
+			}
 			return typ, geoNorm(lat, lon), true
 		}
 	case "passport_number":
 		if passportCell(cell) {
-			return typ, strings.ToUpper(cell), true
+			return typ, normIf(norm, strings.ToUpper, cell), true
 		}
 	case "face_embedding":
 		if v, ok := parseVector(strings.Trim(cell, "[]()")); ok && (v.n == 128 || v.n == 512) {
@@ -58,11 +67,22 @@ func cellValue(typ, cell string) (string, string, bool) {
 		}
 	default: // names, addresses, special categories: any real value
 		if hasLetter(cell) && !placeholder(cell) {
-			return typ, normText(cell), true
+			return typ, normIf(norm, normText, cell), true
 		}
 	}
 	return "", "", false
 }
+
+// normIf returns f(s) when norm is set, else "".
+func normIf(norm bool, f func(string) string, s string) string {
+	if !norm {
+		return ""
+	}
+	return f(s)
+}
+
+// compactUpper is an IBAN without spaces, in upper case.
+func compactUpper(s string) string { return strings.ToUpper(strings.ReplaceAll(s, " ", "")) }
 
 // emailCell reports whether the whole cell is one e-mail address.
 func emailCell(s string) bool {
@@ -84,19 +104,34 @@ func emailCell(s string) bool {
 	return validDomain(d)
 }
 
-// cardCell accepts digits with spaces or dashes that make a valid card number.
-func cardCell(s string) (string, bool) {
+// cardCell accepts digits with spaces or dashes that make a valid card number; the digits
+// are returned when norm is set.
+func cardCell(s string, norm bool) (string, bool) {
+	var buf [19]byte
+	d := buf[:0]
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; !isDigit(c) && c != ' ' && c != '-' {
+		switch c := s[i]; {
+		case isDigit(c):
+			if len(d) == len(buf) {
+				return "", false // more digits than any card has
+			}
+			d = append(d, c)
+		case c != ' ' && c != '-':
 			return "", false
 		}
 	}
-	d := string(appendDigits(nil, s))
-	return d, validCard(d)
+	if !validCard(string(d)) {
+		return "", false
+	}
+	if !norm {
+		return "", true
+	}
+	return string(d), true
 }
 
-// ipCell accepts an IPv4 or IPv6 address, with or without a port.
-func ipCell(s string) (string, bool) {
+// ipCell accepts an IPv4 or IPv6 address, with or without a port; its canonical form is
+// returned when norm is set.
+func ipCell(s string, norm bool) (string, bool) {
 	a, err := netip.ParseAddr(s)
 	if err != nil {
 		ap, err := netip.ParseAddrPort(s)
@@ -107,6 +142,9 @@ func ipCell(s string) (string, bool) {
 	}
 	if a.IsUnspecified() || a.IsLoopback() || a.IsMulticast() {
 		return "", false
+	}
+	if !norm {
+		return "", true
 	}
 	return a.String(), true
 }
@@ -227,6 +265,13 @@ func placeholder(s string) bool {
 	if len(s) > 20 {
 		return false
 	}
+	if s != "" {
+		// Only a value that begins like a placeholder (in either case) can be one.
+		r, _ := utf8.DecodeRuneInString(s)
+		if !slices.Contains(placeholderFirst, r) {
+			return false
+		}
+	}
 	for _, p := range placeholders {
 		if strings.EqualFold(s, p) {
 			return true
@@ -239,6 +284,27 @@ var placeholders = []string{
 	"", "-", "—", "n/a", "na", "null", "none", "nil", "нет", "жоқ", "no", "unknown", "не указано",
 	"не указан", "нет данных", "n.a.", "?", "false", "0",
 }
+
+// placeholderFirst are the first runes of the placeholders with every rune that
+// strings.EqualFold takes for one of them.
+var placeholderFirst = func() []rune {
+	var out []rune
+	for _, p := range placeholders {
+		if p == "" {
+			continue
+		}
+		r, _ := utf8.DecodeRuneInString(p)
+		for f := r; ; {
+			if !slices.Contains(out, f) {
+				out = append(out, f)
+			}
+			if f = unicode.SimpleFold(f); f == r {
+				break
+			}
+		}
+	}
+	return out
+}()
 
 // nameShaped reports two or three capitalised words of letters: "Иванов Иван Иванович",
 // "John Smith".

@@ -205,7 +205,7 @@ func vote(cells []string, weakName bool) string {
 		}
 		nonEmpty++
 		for k, typ := range voteTypes {
-			if _, _, ok := cellValue(typ, c); ok {
+			if _, _, ok := cellValue(typ, c, false); ok {
 				counts[k]++
 				break
 			}

@@ -6,29 +6,28 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
-
-	ahocorasick "github.com/petar-dambovaliev/aho-corasick"
 )
 
-// kwIndex is the keyword automaton and its gate, built once per process.
+// kwIndex is the keyword trie and its gate, built once per process.
 type kwIndex struct {
-	ac    ahocorasick.AhoCorasick
+	trie  *kwTrie
 	words []keyword
 	gate  *gate
 }
 
 var keywordIndex = sync.OnceValue(func() *kwIndex {
 	words := keywordTable()
+	return &kwIndex{trie: newKWTrie(keywordPatterns(words)), words: words, gate: newGate(words)}
+})
+
+// keywordPatterns are the words of the keywords, in order.
+func keywordPatterns(words []keyword) []string {
 	pats := make([]string, len(words))
 	for i, w := range words {
 		pats[i] = w.word
 	}
-	b := ahocorasick.NewAhoCorasickBuilder(ahocorasick.Opts{
-		MatchKind: ahocorasick.LeftMostLongestMatch,
-		DFA:       true,
-	})
-	return &kwIndex{ac: b.Build(pats), words: words, gate: newGate(words)}
-})
+	return pats
+}
 
 // hit is one keyword match in the lower-cased text.
 type hit struct {
@@ -37,8 +36,9 @@ type hit struct {
 	used       bool // a label took it as its value
 }
 
-// keywordPass runs the automaton over the lower-cased parts of the text that the gate lets
-// through (gate.go), keeps the matches that sit on word boundaries, and records the
+// keywordPass looks up the keywords at every position of the lower-cased parts of the text
+// that the gate lets through (gate.go), keeps the longest match of each position that sits
+// on word boundaries and does not overlap the previous one kept, and records the
 // special-category spans.
 func (st *state) keywordPass() {
 	idx := st.idx
@@ -48,18 +48,25 @@ func (st *state) keywordPass() {
 		return
 	}
 	st.compact = compactRegions(text, st.regions, st.compact[:0])
-	it := idx.ac.IterByte(st.compact)
+	buf, tr := st.compact, idx.trie
 	last, r := 0, 0
-	for m := it.Next(); m != nil; m = it.Next() {
-		for st.regions[r].compact+st.regions[r].end-st.regions[r].start < m.End() {
+	for p := 0; p < len(buf); p++ {
+		if !tr.firstC[buf[p]] {
+			continue
+		}
+		mEnd, pat := tr.longest(buf, p)
+		if pat < 0 {
+			continue
+		}
+		for st.regions[r].compact+st.regions[r].end-st.regions[r].start < mEnd {
 			r++
 		}
 		off := st.regions[r].start - st.regions[r].compact
-		s, e := m.Start()+off, m.End()+off
+		s, e := p+off, mEnd+off
 		if s < last {
 			continue
 		}
-		k := &idx.words[m.Pattern()]
+		k := &idx.words[pat]
 		if !boundaryOK(text, s, e, k) {
 			continue
 		}
@@ -116,15 +123,33 @@ func (st *state) specialSpans() {
 				v := &hits[j]
 				v.used = true
 				st.add(span{start: h.start, end: v.end, typ: h.kw.typ, conf: confPair,
-					preview: lowerString(st.text[v.start:v.end])})
+					preview: st.lowerPreview(v.start, v.end)})
 				continue
 			}
 			fallthrough
 		case roleKeyword:
 			st.add(span{start: h.start, end: h.end, typ: h.kw.typ, conf: confKeyword,
-				preview: lowerString(st.text[h.start:h.end])})
+				preview: st.lowerPreview(h.start, h.end)})
 		}
 	}
+}
+
+// lowerPreview is the lower-cased text [s, e) as the preview of a keyword span, or "" when
+// counting.
+func (st *state) lowerPreview(s, e int) string {
+	if st.count {
+		return ""
+	}
+	return lowerString(st.text[s:e])
+}
+
+// normSpan is normText of the text [s, e) as the normalised value of a span, or "" when
+// counting.
+func (st *state) normSpan(s, e int) string {
+	if st.count {
+		return ""
+	}
+	return normText(st.text[s:e])
 }
 
 // valueAfter returns the index of a keyword or value of label i's category starting within
@@ -181,7 +206,7 @@ func (st *state) contextSpans() {
 			if p, ok := fieldValue(st.text, h.end); ok {
 				if end, words := nameAt(st.text, p); words >= 2 && !st.overlaps(p, end) {
 					st.add(span{start: p, end: end, typ: "person_name", conf: confContext,
-						norm: normText(st.text[p:end]), value: true})
+						norm: st.normSpan(p, end), value: true})
 				}
 			}
 		case h.kw.role == roleContext && h.kw.ctx == ctxAddress:
@@ -300,7 +325,7 @@ func (st *state) patronymic(h hit) {
 	}
 	if words >= 2 && !st.overlaps(start, end) {
 		st.add(span{start: start, end: end, typ: "person_name", conf: confContext,
-			norm: normText(t[start:end]), value: true})
+			norm: st.normSpan(start, end), value: true})
 	}
 }
 
@@ -341,7 +366,7 @@ func (st *state) addressAfter(i int) {
 	if !plausibleAddress(v) || st.overlaps(p, end) {
 		return
 	}
-	st.add(span{start: p, end: end, typ: "address", conf: confContext, norm: normText(v), value: true})
+	st.add(span{start: p, end: end, typ: "address", conf: confContext, norm: st.normSpan(p, end), value: true})
 }
 
 // plausibleAddress: letters, and two words or a digit; no e-mail or URL.

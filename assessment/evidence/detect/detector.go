@@ -124,6 +124,9 @@ type state struct {
 	last    int // end of the last value span found by the anchor scan
 	lat     geoHalf
 	lon     geoHalf
+	// count is set for a counting Scanner (Detector.Counter): spans then carry no normalised
+	// value and no preview, which only Detections need (keys and masks).
+	count bool
 }
 
 func (d *Detector) newState() *state {
@@ -157,6 +160,14 @@ func (st *state) find(text string) {
 	st.scan()
 	st.contextSpans()
 	sortSpans(st.spans)
+}
+
+// countText finds the detections of text and counts them by type.
+func (st *state) countText(text string, count func(typ string)) {
+	st.find(text)
+	for _, s := range st.spans {
+		count(s.typ)
+	}
 }
 
 // detection turns a span into a Detection with a masked preview and a keyed hash.
@@ -213,6 +224,14 @@ func (st *state) addValue(start, end int, typ string, conf float64, norm string)
 	if end > st.last {
 		st.last = end
 	}
+}
+
+// normBytes is string(b) as the normalised value of a span, or "" when counting.
+func (st *state) normBytes(b []byte) string {
+	if st.count {
+		return ""
+	}
+	return string(b)
 }
 
 // sortSpans orders spans by start (insertion sort: they arrive nearly sorted), keeping the

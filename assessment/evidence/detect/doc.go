@@ -11,8 +11,9 @@
 //   - One pass over the bytes stops only at anchors (a digit that starts a token, '@', '+',
 //     '(', ':', '[', an upper-case letter that starts a word) and runs a small hand parser in
 //     a window there: no regular expression runs over the text.
-//   - One Aho-Corasick pass (github.com/petar-dambovaliev/aho-corasick) over the lower-cased
-//     windows where a keyword may start (gate.go) finds special-category keywords and the
+//   - One keyword pass over the lower-cased windows where a keyword may start (gate.go), a
+//     trie lookup of the longest keyword at each position (trie.go, equivalent to a
+//     leftmost-longest Aho-Corasick automaton), finds special-category keywords and the
 //     context words that enable weak detections. Keywords are data (keywords.go).
 //   - Validators decide: the IIN/BIN check digit, Luhn plus issuer prefix for cards, IBAN
 //     mod-97 with the registry length per country, libphonenumber (default region KZ),

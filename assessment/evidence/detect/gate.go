@@ -2,10 +2,10 @@ package detect
 
 import "unicode/utf8"
 
-// The keyword automaton of github.com/petar-dambovaliev/aho-corasick runs at about 90 MB/s,
-// too slow to run over every byte. Every keyword begins a word (patronymic suffixes end one),
-// so a gate looks at the first letters of each word (and the last two of each word) and lets
-// through only the windows where a keyword may start: the automaton then runs once over those
+// Looking keywords up at every byte is too slow (an Aho-Corasick automaton runs at about
+// 90 MB/s). Every keyword begins a word (patronymic suffixes end one), so a gate looks at the
+// first letters of each word (and the last two of each word) and lets through only the
+// windows where a keyword may start: the keyword trie (trie.go) then runs once over those
 // windows, packed into one buffer and separated by NUL bytes (which no keyword contains).
 
 // gate holds, per hash of a word's first letters, the length of the longest keyword that
@@ -19,6 +19,40 @@ type gate struct {
 	short  [1 << 16]uint8 // two-byte keywords, by both bytes
 	ends   []uint32       // last 4 bytes (two Cyrillic letters) of the suffix keywords
 	sufLen int            // the longest suffix keyword
+	// maybeC and suffixC answer maybe and suffix for two Cyrillic letters (lead bytes D0–D3)
+	// in either case without lower-casing them: bit cyrPair of the raw bytes.
+	maybeC  [1 << 16 / 64]uint64
+	suffixC [1 << 16 / 64]uint64
+}
+
+// cyrPair indexes two two-byte letters with lead bytes D0–D3 by their raw bytes; ok is false
+// for anything else.
+func cyrPair(a, b, c, d byte) (uint32, bool) {
+	if a < 0xD0 || a > 0xD3 || c < 0xD0 || c > 0xD3 || b&0xC0 != 0x80 || d&0xC0 != 0x80 {
+		return 0, false
+	}
+	return uint32(a-0xD0)<<14 | uint32(b&0x3F)<<8 | uint32(c-0xD0)<<6 | uint32(d&0x3F), true
+}
+
+// fillPairTables precomputes maybe and suffix for every raw pair of Cyrillic letters.
+func (g *gate) fillPairTables() {
+	var s [4]byte
+	for a := byte(0xD0); a <= 0xD3; a++ {
+		for b := byte(0x80); b <= 0xBF; b++ {
+			for c := byte(0xD0); c <= 0xD3; c++ {
+				for d := byte(0x80); d <= 0xBF; d++ {
+					s = [4]byte{a, b, c, d}
+					k, _ := cyrPair(a, b, c, d)
+					if g.maybeSlow(string(s[:]), 2) {
+						g.maybeC[k/64] |= 1 << (k % 64)
+					}
+					if g.suffixSlow(string(s[:])) {
+						g.suffixC[k/64] |= 1 << (k % 64)
+					}
+				}
+			}
+		}
+	}
 }
 
 // letterSize is the byte size of a letter for the gate: 1 for ASCII, 2 otherwise.
@@ -68,6 +102,7 @@ func newGate(words []keyword) *gate {
 			g.short[k] = max(g.short[k], l)
 		}
 	}
+	g.fillPairTables()
 	return g
 }
 
@@ -157,7 +192,10 @@ func (g *gate) startLen(text string, i int) int {
 	k3, k4, ok := fastKeys(text[i:i+m], u)
 	if !ok { // mixed scripts or rare letters: lower-case rune by rune
 		var buf [8]byte
-		b := appendLower(buf[:0], text[i:i+m])
+		b, ok := lowerShort(&buf, text[i:i+m])
+		if !ok {
+			b = appendLower(buf[:0], text[i:i+m])
+		}
 		switch {
 		case len(b) >= 3*u:
 			k3 = gateKey(b[:3*u])
@@ -182,6 +220,16 @@ func (g *gate) startLen(text string, i int) int {
 // maybe reports whether a keyword may begin with the two letters s: two ASCII bytes, or two
 // Cyrillic letters (other text always passes).
 func (g *gate) maybe(s string, u int) bool {
+	if u == 2 {
+		if k, ok := cyrPair(s[0], s[1], s[2], s[3]); ok {
+			return g.maybeC[k/64]&(1<<(k%64)) != 0
+		}
+	}
+	return g.maybeSlow(s, u)
+}
+
+// maybeSlow is maybe without the precomputed table.
+func (g *gate) maybeSlow(s string, u int) bool {
 	if u == 1 {
 		return s[1] >= utf8.RuneSelf || g.first2[uint16(asciiLowerByte(s[0]))<<8|uint16(asciiLowerByte(s[1]))]
 	}
@@ -228,6 +276,28 @@ func fastKeys(s string, u int) (k3, k4 uint64, ok bool) {
 	return k3, k, true
 }
 
+// lowerShort is appendLower(buf[:0], s) for up to 8 bytes of ASCII and two-byte Cyrillic
+// letters (a word and what follows it, "на 1"); ok is false for anything else.
+func lowerShort(buf *[8]byte, s string) (_ []byte, ok bool) {
+	if len(s) > len(buf) {
+		return nil, false
+	}
+	for j := 0; j < len(s); {
+		c := s[j]
+		switch {
+		case c < utf8.RuneSelf:
+			buf[j] = asciiLower[c]
+			j++
+		case c >= 0xD0 && c <= 0xD3 && j+1 < len(s):
+			buf[j], buf[j+1] = lowerPair(c, s[j+1])
+			j += 2
+		default:
+			return nil, false
+		}
+	}
+	return buf[:len(s)], true
+}
+
 func asciiLowerByte(c byte) byte {
 	if c >= 'A' && c <= 'Z' {
 		return c + 'a' - 'A'
@@ -237,6 +307,14 @@ func asciiLowerByte(c byte) byte {
 
 // suffix reports whether a word ends (its last four bytes are e) like a patronymic.
 func (g *gate) suffix(e string) bool {
+	if k, ok := cyrPair(e[0], e[1], e[2], e[3]); ok {
+		return g.suffixC[k/64]&(1<<(k%64)) != 0
+	}
+	return g.suffixSlow(e)
+}
+
+// suffixSlow is suffix without the precomputed table.
+func (g *gate) suffixSlow(e string) bool {
 	a, b := lowerPair(e[0], e[1])
 	c, d := lowerPair(e[2], e[3])
 	x := uint32(a)<<24 | uint32(b)<<16 | uint32(c)<<8 | uint32(d)

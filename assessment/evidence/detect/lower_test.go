@@ -62,3 +62,47 @@ func TestGateLetsEveryKeywordThrough(t *testing.T) {
 		}
 	}
 }
+
+// TestShortcutsMatchSlowPaths checks the gate's lowerShort and Cyrillic pair tables, and the
+// first-rune filter of placeholder, against the code they shortcut, on every short string
+// of a mixed alphabet.
+func TestShortcutsMatchSlowPaths(t *testing.T) {
+	g := keywordIndex().gate
+	alpha := []string{"a", "Z", " ", "1", "н", "Н", "ё", "Ё", "қ", "Қ", "ә", "é", "—", "\xd0", "\xff", "Ж", "ж", "N", "?", "-"}
+	var rec func(s string, depth int)
+	rec = func(s string, depth int) {
+		var buf [8]byte
+		if b, ok := lowerShort(&buf, s); ok && string(b) != string(appendLower(nil, s)) {
+			t.Errorf("lowerShort(%q) = %q, appendLower %q", s, b, appendLower(nil, s))
+		}
+		if len(s) >= 4 {
+			if g.maybe(s[:4], 2) != g.maybeSlow(s[:4], 2) {
+				t.Errorf("maybe(%q) differs from maybeSlow", s[:4])
+			}
+			if g.suffix(s[:4]) != g.suffixSlow(s[:4]) {
+				t.Errorf("suffix(%q) differs from suffixSlow", s[:4])
+			}
+		}
+		want := false
+		for _, p := range placeholders {
+			want = want || strings.EqualFold(strings.TrimSpace(s), p)
+		}
+		if got := placeholder(s); got != want {
+			t.Errorf("placeholder(%q) = %v, want %v", s, got, want)
+		}
+		if depth == 0 {
+			return
+		}
+		for _, a := range alpha {
+			rec(s+a, depth-1)
+		}
+	}
+	rec("", 3)
+	for _, p := range placeholders {
+		for _, s := range []string{p, strings.ToUpper(p), " " + strings.ToTitle(p) + " "} {
+			if !placeholder(s) {
+				t.Errorf("placeholder(%q) = false", s)
+			}
+		}
+	}
+}

@@ -89,8 +89,8 @@ func (st *state) grouped(i int) (int, bool) {
 	if !g.paren && g.sep != 0 {
 		for _, l := range cardLayouts {
 			if k, ok := layout(&g, l); ok {
-				if d := string(g.dig[:g.ndig[k]]); validCard(d) {
-					st.addValue(i, g.end[k], "payment_card", confValidated, d)
+				if d := g.dig[:g.ndig[k]]; validCard(string(d)) {
+					st.addValue(i, g.end[k], "payment_card", confValidated, st.normBytes(d))
 					return g.end[k], true
 				}
 			}
@@ -127,7 +127,7 @@ func (st *state) nationalPhone(i int, g *groups, trunk, ten bool) (int, bool) {
 		default:
 			continue
 		}
-		if e164, ok := phoneE164(7, string(nsn)); ok {
+		if e164, ok := phoneNorm(7, string(nsn), !st.count); ok {
 			st.addValue(i, g.end[k], "phone", confValidated, e164)
 			return g.end[k], true
 		}
@@ -151,7 +151,7 @@ func (st *state) plus(i int) int {
 		if nd > 15 {
 			continue
 		}
-		if e164, ok := intlPhone(string(g.dig[:nd])); ok {
+		if e164, ok := intlPhone(string(g.dig[:nd]), !st.count); ok {
 			st.addValue(i, g.end[k], "phone", confValidated, e164)
 			return g.end[k]
 		}
@@ -174,22 +174,26 @@ func (st *state) paren(i int) int {
 }
 
 // intlPhone splits the digits after '+' into a country calling code and a national number
-// and validates them.
-func intlPhone(d string) (string, bool) {
+// and validates them; it returns the number in E.164 when norm is set.
+func intlPhone(d string, norm bool) (string, bool) {
 	for l := 1; l <= 3 && l < len(d); l++ {
 		cc, _ := strconv.Atoi(d[:l])
 		if cc == 0 || phonenumbers.GetRegionCodeForCountryCode(cc) == phonenumbers.UNKNOWN_REGION {
 			continue
 		}
-		return phoneE164(cc, d[l:])
+		return phoneNorm(cc, d[l:], norm)
 	}
 	return "", false
 }
 
 // phoneCell validates a whole table cell as a phone number: international with '+' or
 // "00", or Kazakh national (11 digits after 8 or 7, or 10 digits).
-func phoneCell(s string) (string, bool) {
-	var d []byte
+func phoneCell(s string) (string, bool) { return phoneCellNorm(s, true) }
+
+// phoneCellNorm is phoneCell, returning the E.164 form only when norm is set.
+func phoneCellNorm(s string, norm bool) (string, bool) {
+	var buf [16]byte
+	d := buf[:0]
 	plus := false
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
@@ -207,13 +211,13 @@ func phoneCell(s string) (string, bool) {
 	}
 	switch {
 	case plus:
-		return intlPhone(string(d))
+		return intlPhone(string(d), norm)
 	case len(d) > 4 && d[0] == '0' && d[1] == '0':
-		return intlPhone(string(d[2:]))
+		return intlPhone(string(d[2:]), norm)
 	case len(d) == 11 && (d[0] == '8' || d[0] == '7'):
-		return phoneE164(7, string(d[1:]))
+		return phoneNorm(7, string(d[1:]), norm)
 	case len(d) == 10:
-		return phoneE164(7, string(d))
+		return phoneNorm(7, string(d), norm)
 	}
 	return "", false
 }
@@ -223,21 +227,35 @@ func phoneCell(s string) (string, bool) {
 // number with the verdict in the low bit; the oldest entry of a set gives way.
 var phoneMemo [1 << 16]atomic.Uint64
 
-// phoneE164 validates +cc nsn with libphonenumber and returns it in E.164.
-func phoneE164(cc int, nsn string) (string, bool) {
-	v, err := strconv.ParseUint(nsn, 10, 64)
-	if err != nil || len(nsn) < 2 || len(nsn) > 17 {
-		return "", false
+// phoneNorm validates +cc nsn with libphonenumber and, when norm is set, returns it in E.164
+// (counting needs only the verdict).
+func phoneNorm(cc int, nsn string, norm bool) (string, bool) {
+	ok := phoneValid(cc, nsn)
+	if !ok || !norm {
+		return "", ok
+	}
+	var b [24]byte // built by hand: a concatenation may return nsn itself, so nsn would escape
+	return string(append(strconv.AppendInt(append(b[:0], '+'), int64(cc), 10), nsn...)), true
+}
+
+// phoneValid validates +cc nsn with libphonenumber, remembering the verdict in phoneMemo.
+func phoneValid(cc int, nsn string) bool {
+	if len(nsn) < 2 || len(nsn) > 17 {
+		return false
+	}
+	v, ok := parseDigits(nsn)
+	if !ok {
+		return false
 	}
 	h := mix64(v ^ uint64(cc)<<57 ^ uint64(len(nsn))<<52)
 	tag := h | 1 // the number; the low bit of a stored entry is the verdict
 	set := h % uint64(len(phoneMemo)) &^ 1
 	for w := uint64(0); w < 2; w++ { // two-way set
 		if e := phoneMemo[set|w].Load(); e != 0 && e|1 == tag {
-			return phoneResult(cc, nsn, e&1 == 1)
+			return e&1 == 1
 		}
 	}
-	ok := libValid(cc, nsn)
+	ok = libValid(cc, nsn)
 	e := tag &^ 1
 	if ok {
 		e = tag
@@ -247,15 +265,24 @@ func phoneE164(cc int, nsn string) (string, bool) {
 		phoneMemo[set|1].Store(slot.Load()) // the older entry moves to the second way
 	}
 	slot.Store(e)
-	return phoneResult(cc, nsn, ok)
+	return ok
 }
 
-// phoneResult returns +cc nsn when valid.
-func phoneResult(cc int, nsn string, ok bool) (string, bool) {
-	if !ok {
-		return "", false
+// parseDigits is strconv.ParseUint(s, 10, 64) for up to 19 ASCII digits, without its error
+// value.
+func parseDigits(s string) (uint64, bool) {
+	if len(s) == 0 || len(s) > 19 {
+		return 0, false
 	}
-	return "+" + strconv.Itoa(cc) + nsn, true
+	var v uint64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + uint64(c-'0')
+	}
+	return v, true
 }
 
 // mix64 is the SplitMix64 finaliser.
@@ -276,6 +303,13 @@ func libValid(cc int, nsn string) bool {
 	v, err := strconv.ParseUint(nsn, 10, 64)
 	if err != nil || v == 0 {
 		return false
+	}
+	if cc == 7 {
+		// GetNationalSignificantNumber of the number below is nsn itself: its leading zeros
+		// and then v.
+		if valid, ok := fastValid7(nsn); ok {
+			return valid
+		}
 	}
 	cc32 := int32(cc)
 	num := &phonenumbers.PhoneNumber{CountryCode: &cc32, NationalNumber: &v}

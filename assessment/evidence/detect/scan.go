@@ -107,11 +107,11 @@ func (st *state) bare(i, j int) {
 			st.addValue(i, j, "payment_card", confValidated, s)
 		}
 	case n == 11 && (s[0] == '8' || s[0] == '7'):
-		if e164, ok := phoneE164(7, s[1:]); ok {
+		if e164, ok := phoneNorm(7, s[1:], !st.count); ok {
 			st.addValue(i, j, "phone", confValidated, e164)
 		}
 	case n == 10 && st.ctxBefore(ctxPhone, i, 16):
-		if e164, ok := phoneE164(7, s); ok {
+		if e164, ok := phoneNorm(7, s, !st.count); ok {
 			st.addValue(i, j, "phone", confValidated, e164)
 		}
 	}
@@ -184,7 +184,11 @@ func (st *state) ipv4(i, e int) int {
 	if b[0] == 0 || b[0] == 255 || a.IsLoopback() || a.IsMulticast() {
 		return end
 	}
-	st.addValue(i, e, "ip_address", confValidated, a.String())
+	norm := ""
+	if !st.count {
+		norm = a.String()
+	}
+	st.addValue(i, e, "ip_address", confValidated, norm)
 	return end
 }
 
@@ -193,7 +197,11 @@ func (st *state) dob(i, end, y, m, d int) {
 	if !st.ctxBefore(ctxDOB, i, 40) {
 		return
 	}
-	st.addValue(i, end, "date_of_birth", confContext, isoDate(y, m, d))
+	norm := ""
+	if !st.count {
+		norm = isoDate(y, m, d)
+	}
+	st.addValue(i, end, "date_of_birth", confContext, norm)
 }
 
 func isoDate(y, m, d int) string {

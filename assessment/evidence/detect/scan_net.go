@@ -30,7 +30,11 @@ func (st *state) email(at int) int {
 	if !validDomain(t[at+1 : de]) {
 		return at + 1
 	}
-	st.addValue(ls, de, "email", confValidated, strings.ToLower(t[ls:de]))
+	norm := ""
+	if !st.count {
+		norm = strings.ToLower(t[ls:de])
+	}
+	st.addValue(ls, de, "email", confValidated, norm)
 	return de
 }
 
@@ -127,7 +131,7 @@ func (st *state) iban(i, word int) int {
 			continue
 		}
 		if validIBANCompact(buf[:lens[j]]) {
-			st.addValue(i, ends[j], "iban", confValidated, string(buf[:lens[j]]))
+			st.addValue(i, ends[j], "iban", confValidated, st.normBytes(buf[:lens[j]]))
 			return ends[j]
 		}
 	}
@@ -183,7 +187,11 @@ func (st *state) colon(i int) int {
 	if err != nil || !a.Is6() || a.IsLoopback() || a.IsUnspecified() || !ipv6Groups(tok) {
 		return i + 1
 	}
-	st.addValue(s, e, "ip_address", confValidated, a.String())
+	norm := ""
+	if !st.count {
+		norm = a.String()
+	}
+	st.addValue(s, e, "ip_address", confValidated, norm)
 	return e
 }
 

@@ -22,12 +22,22 @@ func (d *Detector) Scanner(emit func(model.Detection)) model.Sink {
 	return &scanner{st: d.newState(), emit: emit}
 }
 
+// Counter returns a model.Sink like Scanner's that finds exactly the same detections but
+// only counts them: count is called with the type of each. It builds no Detection (no keyed
+// hash, no masked preview, no normalised value), which is what 'dpia scan' needs.
+func (d *Detector) Counter(count func(typ string)) model.Sink {
+	st := d.newState()
+	st.count = true
+	return &scanner{st: st, count: count}
+}
+
 var _ model.Sink = (*scanner)(nil)
 
 type scanner struct {
-	st   *state
-	emit func(model.Detection)
-	tab  *table
+	st    *state
+	emit  func(model.Detection)
+	count func(typ string) // set by Counter: detections are counted, not built
+	tab   *table
 }
 
 // pending is a buffered row or a Found detection that arrived while rows were buffered.
@@ -40,8 +50,17 @@ type pending struct {
 // Text implements model.Sink.
 func (s *scanner) Text(loc model.Location, text string) error {
 	s.flush()
-	s.st.detect(loc, text, s.emit)
+	s.detect(loc, text)
 	return nil
+}
+
+// detect finds the detections of text and emits or counts them.
+func (s *scanner) detect(loc model.Location, text string) {
+	if s.count != nil {
+		s.st.countText(text, s.count)
+		return
+	}
+	s.st.detect(loc, text, s.emit)
 }
 
 // TableStart implements model.Sink.
@@ -77,6 +96,10 @@ func (s *scanner) TableEnd() error {
 
 // Found implements model.Sink.
 func (s *scanner) Found(d model.Detection) error {
+	if s.count != nil && (s.tab == nil || s.tab.ready || len(s.tab.pending) == 0) {
+		s.count(d.Type)
+		return nil
+	}
 	if d.Preview == "" {
 		d.Preview = "[" + strings.ReplaceAll(d.Type, "_", " ") + "]"
 	}
@@ -97,7 +120,11 @@ func (s *scanner) flush() {
 	t.classify(s.st)
 	for _, p := range t.pending {
 		if p.found != nil {
-			s.emit(*p.found)
+			if s.count != nil {
+				s.count(p.found.Type)
+			} else {
+				s.emit(*p.found)
+			}
 			continue
 		}
 		s.row(p.loc, p.cells)
@@ -118,11 +145,19 @@ func (s *scanner) row(loc model.Location, cells []string) {
 				s.group(cl, g, cells)
 			}
 		case colValue:
-			s.cell(cl, col, strings.TrimSpace(cell))
+			s.cell(cl, col, trimCell(cell))
 		default:
 			s.text(cl, cell)
 		}
 	}
+}
+
+// trimCell is strings.TrimSpace, quick for a cell that has no space at either end.
+func trimCell(v string) string {
+	if v == "" || (v[0] > ' ' && v[0] < 0x80 && v[len(v)-1] > ' ' && v[len(v)-1] < 0x80) {
+		return v
+	}
+	return strings.TrimSpace(v)
 }
 
 // cell emits a detection for a valid cell of a classified column, or scans it as text.
@@ -130,9 +165,13 @@ func (s *scanner) cell(loc model.Location, col *column, v string) {
 	if v == "" {
 		return
 	}
-	typ, norm, ok := cellValue(col.typ, v)
+	typ, norm, ok := cellValue(col.typ, v, s.count == nil)
 	if !ok || (col.typ == "person_name" && col.conf < confHeader && !nameShaped(v)) {
 		s.text(loc, v)
+		return
+	}
+	if s.count != nil {
+		s.count(typ)
 		return
 	}
 	conf := col.conf
@@ -157,7 +196,7 @@ func (s *scanner) text(loc model.Location, v string) {
 	if len(v) < 3 || shortNumber(v) {
 		return
 	}
-	s.st.detect(loc, v, s.emit)
+	s.detect(loc, v)
 }
 
 // shortNumber reports a cell of digits and number punctuation with fewer than 7 digits.
@@ -183,6 +222,15 @@ func (s *scanner) group(loc model.Location, g *colGroupInfo, cells []string) {
 	var typ, norm, preview string
 	switch g.typ {
 	case "person_name":
+		if s.count != nil {
+			for _, c := range g.cols {
+				if c < len(cells) && hasLetter(cells[c]) && !placeholder(cells[c]) {
+					s.count(g.typ)
+					return
+				}
+			}
+			return
+		}
 		var parts []string
 		for _, c := range g.cols {
 			if c < len(cells) && hasLetter(cells[c]) && !placeholder(cells[c]) {
@@ -203,6 +251,10 @@ func (s *scanner) group(loc model.Location, g *colGroupInfo, cells []string) {
 		if !ok1 || !ok2 || !validLatLon(lat, lon) {
 			return
 		}
+		if s.count != nil {
+			s.count(g.typ)
+			return
+		}
 		typ, norm = g.typ, geoNorm(lat, lon)
 		preview = maskGeo(strconv.FormatFloat(lat, 'f', -1, 64) + ", " + strconv.FormatFloat(lon, 'f', -1, 64))
 	case "face_embedding":
@@ -214,6 +266,10 @@ func (s *scanner) group(loc model.Location, g *colGroupInfo, cells []string) {
 			if !isFloatCell(c) {
 				return
 			}
+		}
+		if s.count != nil {
+			s.count(g.typ)
+			return
 		}
 		typ, norm = g.typ, strings.Join(cells[g.cols[0]:end], ",")
 		preview = "[" + strconv.Itoa(len(g.cols)) + "-d vector]"

@@ -32,26 +32,21 @@ func extractCSV(ctx context.Context, f *file, g *guard, lim Limits) error {
 	}
 	comma := sniffDelimiter(head, def)
 	src := &recordSource{br: br, comma: byte(comma), max: max(lim.MaxCellBytes*4, 1<<20)}
-	cr := csv.NewReader(src)
-	cr.Comma = comma
-	cr.LazyQuotes = true
-	cr.FieldsPerRecord = -1
+	cr := newCSVRecords(src, comma)
 	t := &csvTable{g: g}
 	for {
-		rec, err := cr.Read()
+		line, rec, valid, err := cr.next()
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			t.malformed(pe.StartLine)
-			continue
-		}
 		if err != nil {
+			if pe := (*csv.ParseError)(nil); errors.As(err, &pe) {
+				t.malformed(pe.StartLine)
+				continue
+			}
 			return fmt.Errorf("read CSV: %w", err)
 		}
-		line, _ := cr.FieldPos(0)
-		if err := t.record(line, rec); err != nil {
+		if err := t.record(line, rec, valid); err != nil {
 			return err
 		}
 	}
@@ -70,17 +65,21 @@ type csvTable struct {
 	firstBad int
 }
 
-func (t *csvTable) record(line int, rec []string) error {
+// record writes one record; valid tells that its cells are known to be valid UTF-8.
+func (t *csvTable) record(line int, rec []string, valid bool) error {
 	if !t.started {
 		t.started = true
 		if looksHeader(rec) {
-			return t.g.TableStart(model.Location{Line: line}, rec)
+			return t.g.TableStart(model.Location{Line: line}, append([]string(nil), rec...))
 		}
 		if err := t.g.TableStart(model.Location{}, nil); err != nil {
 			return err
 		}
 	}
 	t.rows++
+	if valid {
+		return t.g.validRow(model.Location{Line: line, Row: t.rows}, rec)
+	}
 	return t.g.Row(model.Location{Line: line, Row: t.rows}, rec)
 }
 

@@ -19,6 +19,7 @@ type recordSource struct {
 	max        int
 	queue      [][]byte // lines read ahead, not yet handed out
 	out        []byte   // bytes ready for the csv reader
+	store      []byte   // the buffer out points into, reused
 	fixed      int      // records whose quotes were neutralised
 	firstFixed int      // line of the first of them
 	line       int      // lines handed out so far
@@ -39,6 +40,25 @@ func (s *recordSource) Read(p []byte) (int, error) {
 
 // fill moves the next record to out; io.EOF when there is none.
 func (s *recordSource) fill() error {
+	if len(s.queue) == 0 {
+		// The common case, a record of one line, is copied from the bufio buffer to out.
+		if s.eof {
+			return io.EOF
+		}
+		chunk, err := s.br.ReadSlice('\n')
+		if err == nil && len(chunk) <= s.max &&
+			(bytes.IndexByte(chunk, '"') < 0 || !scanQuotes(chunk, s.comma, false)) {
+			s.store = append(s.store[:0], chunk...)
+			s.out = s.store
+			s.line++
+			return nil
+		}
+		line, err := s.finishLine(chunk, err)
+		if err != nil {
+			return err
+		}
+		s.queue = append(s.queue, line)
+	}
 	inQuote, size := false, 0
 	for i := 0; ; i++ {
 		if i == len(s.queue) {
@@ -54,10 +74,11 @@ func (s *recordSource) fill() error {
 		inQuote = scanQuotes(s.queue[i], s.comma, inQuote)
 		size += len(s.queue[i])
 		if !inQuote {
-			s.out = s.out[:0]
+			s.store = s.store[:0]
 			for _, l := range s.queue[:i+1] {
-				s.out = append(s.out, l...)
+				s.store = append(s.store, l...)
 			}
+			s.out = s.store
 			s.take(i + 1)
 			return nil
 		}
@@ -69,7 +90,8 @@ func (s *recordSource) fill() error {
 		s.firstFixed = s.line + 1
 	}
 	s.fixed++
-	s.out = append(s.out[:0], bytes.ReplaceAll(s.queue[0], []byte{'"'}, []byte{'\''})...)
+	s.store = append(s.store[:0], bytes.ReplaceAll(s.queue[0], []byte{'"'}, []byte{'\''})...)
+	s.out = s.store
 	s.take(1)
 	return nil
 }
@@ -86,9 +108,15 @@ func (s *recordSource) readLine() ([]byte, error) {
 	if s.eof {
 		return nil, io.EOF
 	}
+	chunk, err := s.br.ReadSlice('\n')
+	return s.finishLine(chunk, err)
+}
+
+// finishLine reads the rest of a line whose first chunk (and the error reading it) came from
+// ReadSlice.
+func (s *recordSource) finishLine(chunk []byte, err error) ([]byte, error) {
 	var line []byte
-	for {
-		chunk, err := s.br.ReadSlice('\n')
+	for ; ; chunk, err = s.br.ReadSlice('\n') {
 		if len(line) < s.max {
 			line = append(line, chunk[:min(len(chunk), s.max-len(line))]...)
 		}

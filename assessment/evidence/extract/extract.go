@@ -200,6 +200,15 @@ func (g *guard) Text(loc model.Location, text string) error {
 	return g.sink.Text(loc, text)
 }
 
+// validText is Text for text the extractor knows is valid UTF-8 (lines of a lineReader).
+func (g *guard) validText(loc model.Location, text string) error {
+	text = truncate(text, g.lim.MaxCellBytes)
+	if err := g.account(len(text)); err != nil {
+		return err
+	}
+	return g.sink.Text(loc, text)
+}
+
 // TableStart begins a table; header cells are truncated like data cells.
 func (g *guard) TableStart(loc model.Location, header []string) error {
 	n := 0
@@ -222,6 +231,24 @@ func (g *guard) Row(loc model.Location, cells []string) error {
 	n := 0
 	for i, c := range cells {
 		cells[i] = g.cell(c)
+		n += len(cells[i])
+	}
+	if err := g.account(n); err != nil {
+		return err
+	}
+	return g.sink.Row(loc, cells)
+}
+
+// validRow is Row for cells the extractor knows are valid UTF-8 (values of a JSON Lines
+// line, which lineReader made valid; fields of a CSV line checked whole).
+func (g *guard) validRow(loc model.Location, cells []string) error {
+	g.rows++
+	if g.rows > g.lim.MaxRows {
+		return fmt.Errorf("%w: more than %d table rows", model.ErrLimit, g.lim.MaxRows)
+	}
+	n := 0
+	for i, c := range cells {
+		cells[i] = truncate(c, g.lim.MaxCellBytes)
 		n += len(cells[i])
 	}
 	if err := g.account(n); err != nil {

@@ -91,7 +91,7 @@ func jsonArray(dec *json.Decoder, g *guard) error {
 		if err := dec.Decode(&raw); err != nil {
 			return err
 		}
-		kvs, ok := flattenJSON(raw)
+		kvs, ok := flattenJSON(string(raw), nil)
 		switch {
 		case ok:
 			if err := t.add(i+1, 0, kvs); err != nil {
@@ -136,6 +136,18 @@ type jsonTable struct {
 	header  []string
 	index   map[string]int // nil until the table has started
 	started bool
+	cells   []string   // the last row, reused
+	kvs     []keyValue // the last object's members once started, reused
+	valid   bool       // the values are valid UTF-8 (JSON Lines lines are)
+}
+
+// buffer returns a slice to flatten the next object into: the sample keeps its objects,
+// later ones are written at once and their slice reused.
+func (t *jsonTable) buffer() []keyValue {
+	if t.started {
+		return t.kvs[:0]
+	}
+	return nil
 }
 
 // add writes object n (on line, for JSON Lines) or keeps it for the header.
@@ -195,13 +207,18 @@ func (t *jsonTable) row(n, line int, kvs []keyValue) error {
 			return err
 		}
 	}
-	cells := make([]string, len(t.header))
+	// The Sink copies what it keeps of a row, so the cells are reused from row to row.
+	cells := append(t.cells[:0], make([]string, len(t.header))...)
 	for _, kv := range kvs {
 		if i, ok := t.index[kv.key]; ok {
 			cells[i] = kv.val
 		} else {
 			cells = append(cells, kv.key+": "+kv.val)
 		}
+	}
+	t.cells = cells
+	if t.valid {
+		return t.g.validRow(model.Location{Line: line, Row: n}, cells)
 	}
 	return t.g.Row(model.Location{Line: line, Row: n}, cells)
 }
@@ -216,15 +233,17 @@ const (
 	maxNesting   = 512
 )
 
-// flattenJSON lists the members of a JSON object in order: nested objects become "a.b"
-// keys, arrays their text ("[1, 2]"), null an empty string. ok is false when b is not one
-// valid JSON object.
-func flattenJSON(b []byte) (kvs []keyValue, ok bool) {
-	b = bytes.TrimSpace(b)
-	if len(b) == 0 || b[0] != '{' || nesting(b) > maxNesting || !gjson.ValidBytes(b) {
+// flattenJSON lists the members of a JSON object in order, appended to kvs[:0]: nested
+// objects become "a.b" keys, arrays their text ("[1, 2]"), null an empty string. ok is false
+// when b is not one valid JSON object. The values share b's memory where they can.
+func flattenJSON(b string, kvs []keyValue) (_ []keyValue, ok bool) {
+	b = strings.TrimSpace(b)
+	// Nesting deeper than maxNesting needs more than maxNesting bytes.
+	if len(b) == 0 || b[0] != '{' || (len(b) > maxNesting && nesting(b) > maxNesting) || !gjson.Valid(b) {
 		return nil, false
 	}
-	flattenInto("", gjson.ParseBytes(b), 0, &kvs)
+	kvs = kvs[:0]
+	flattenInto("", gjson.Parse(b), 0, &kvs)
 	return kvs, true
 }
 
@@ -283,7 +302,7 @@ func compact(raw string) string {
 }
 
 // nesting returns the deepest bracket nesting of JSON text, ignoring brackets in strings.
-func nesting(b []byte) int {
+func nesting(b string) int {
 	depth, deepest, inString := 0, 0, false
 	for i := 0; i < len(b); i++ {
 		switch c := b[i]; {

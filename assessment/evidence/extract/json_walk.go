@@ -113,7 +113,7 @@ func extractJSONL(ctx context.Context, f *file, g *guard, lim Limits) error {
 		return err
 	}
 	lr := newLineReader(r, max(lim.MaxCellBytes*16, 1<<20))
-	t := &jsonTable{g: g}
+	t := &jsonTable{g: g, valid: true}
 	rows := 0
 	for {
 		line, n, err := lr.next()
@@ -128,13 +128,16 @@ func extractJSONL(ctx context.Context, f *file, g *guard, lim Limits) error {
 				return err
 			}
 		}
-		kvs, ok := objectLine(line)
+		kvs, ok := objectLine(line, t.buffer())
 		switch {
 		case ok:
 			rows++
+			if t.started {
+				t.kvs = kvs
+			}
 			err = t.add(rows, n, kvs)
 		case strings.TrimSpace(line) != "":
-			err = g.Text(model.Location{Line: n}, line)
+			err = g.validText(model.Location{Line: n}, line)
 		}
 		if err != nil {
 			return err
@@ -143,11 +146,11 @@ func extractJSONL(ctx context.Context, f *file, g *guard, lim Limits) error {
 	return t.end()
 }
 
-// objectLine flattens a line that holds exactly one JSON object.
-func objectLine(line string) ([]keyValue, bool) {
+// objectLine flattens a line that holds exactly one JSON object into kvs[:0].
+func objectLine(line string, kvs []keyValue) ([]keyValue, bool) {
 	s := strings.TrimSpace(line)
 	if !strings.HasPrefix(s, "{") || !strings.HasSuffix(s, "}") {
 		return nil, false
 	}
-	return flattenJSON([]byte(s))
+	return flattenJSON(s, kvs)
 }

@@ -38,7 +38,7 @@ func emitLines(lr *lineReader, g *guard) error {
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
-		if err := g.Text(model.Location{Line: n}, line); err != nil {
+		if err := g.validText(model.Location{Line: n}, line); err != nil { // lineReader made it valid
 			return err
 		}
 	}
