@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dpia-tool/dpia/assessment/evidence/detect"
@@ -155,24 +156,35 @@ func formatTime(t time.Time) string {
 	return t.UTC().Format(time.RFC3339Nano)
 }
 
-// batchWriter is the single database writer: it groups whole files into transactions.
+// batchWriter is the single database writer: it groups whole files into transactions. The
+// transactions run on a goroutine of their own, so extraction and detection go on while a
+// batch is written; at most one batch is being written while the next one fills up.
 type batchWriter struct {
 	ix      *Index
 	id      string
 	pending []FileResult
 	weight  int
 	started time.Time
-	files   int
+	files   int // files committed (read after wait)
+
+	running bool
+	batches chan []FileResult // to the writer goroutine; unbuffered
+	done    chan struct{}     // closed when the writer goroutine has ended
+	mu      sync.Mutex
+	err     error // the first write error
 }
 
 const (
 	batchFiles    = 256
-	batchBytes    = 32 << 20 // approximate bytes of detections and text per transaction
+	batchBytes    = 8 << 20 // approximate bytes of detections and text per transaction
 	batchInterval = 500 * time.Millisecond
 	detectionSize = 160 // approximate bytes of one stored detection
 )
 
 func (w *batchWriter) add(ctx context.Context, r FileResult) error {
+	if err := w.failed(); err != nil {
+		return err
+	}
 	if len(w.pending) == 0 {
 		w.started = time.Now()
 	}
@@ -182,103 +194,252 @@ func (w *batchWriter) add(ctx context.Context, r FileResult) error {
 		w.weight += len(c.Text)
 	}
 	if len(w.pending) >= batchFiles || w.weight >= batchBytes || time.Since(w.started) >= batchInterval {
-		return w.flush(ctx)
+		return w.send(ctx)
 	}
 	return nil
 }
 
-func (w *batchWriter) flush(ctx context.Context) error {
+func (w *batchWriter) failed() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
+}
+
+// send hands the pending files to the writer goroutine, starting it on first use. It blocks
+// while the previous batch is still being written.
+func (w *batchWriter) send(ctx context.Context) error {
 	if len(w.pending) == 0 {
 		return nil
 	}
+	if !w.running {
+		w.running = true
+		w.batches, w.done = make(chan []FileResult), make(chan struct{})
+		go w.run(context.WithoutCancel(ctx))
+	}
 	batch := w.pending
 	w.pending, w.weight = nil, 0
-	err := w.ix.st.Write(ctx, "index evidence", func(tx *sql.Tx) error {
+	select {
+	case w.batches <- batch:
+	case <-w.done: // the writer stopped on an error
+	}
+	return w.failed()
+}
+
+// run writes batches until the channel closes or a write fails. Batches are written even when
+// the run is cancelled: a file received is committed whole.
+func (w *batchWriter) run(ctx context.Context) {
+	defer close(w.done)
+	for batch := range w.batches {
+		if err := w.write(ctx, batch); err != nil {
+			w.mu.Lock()
+			w.err = err
+			w.mu.Unlock()
+			return
+		}
+		w.files += len(batch)
+	}
+}
+
+// flush sends what is pending and waits until everything sent is written.
+func (w *batchWriter) flush(ctx context.Context) error {
+	err := w.send(ctx)
+	if w.running {
+		close(w.batches)
+		<-w.done
+		w.running = false
+	}
+	if err != nil {
+		return err
+	}
+	return w.failed()
+}
+
+// write commits one batch in one transaction.
+func (w *batchWriter) write(ctx context.Context, batch []FileResult) error {
+	return w.ix.st.Write(ctx, "index evidence", func(tx *sql.Tx) error {
+		// A larger page cache for the bulk write keeps the indexes' pages in memory instead of
+		// spilling them to the write-ahead log mid-transaction (this connection only).
+		// Statement journals (multi-row INSERTs open one) stay in memory too.
+		for _, q := range []string{`PRAGMA cache_size = -16384`, `PRAGMA temp_store = MEMORY`} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
+		ins := newInserter(tx)
+		defer ins.close()
+		ids := make([]int64, len(batch))
 		for i := range batch {
-			if err := w.ix.writeFile(ctx, tx, w.id, &batch[i]); err != nil {
+			var err error
+			if ids[i], err = w.ix.writeFile(ctx, tx, ins, w.id, &batch[i]); err != nil {
+				return fmt.Errorf("%s: %w", batch[i].Path, err)
+			}
+		}
+		// The text goes last: FTS5 writes out the terms it holds in memory whenever a
+		// statement opens a savepoint (as multi-row INSERTs do), so interleaving would cut
+		// the full-text index into many small segments to merge again.
+		for i := range batch {
+			if err := ins.chunks(ctx, ids[i], batch[i].Chunks); err != nil {
 				return fmt.Errorf("%s: %w", batch[i].Path, err)
 			}
 		}
 		return nil
 	})
-	if err == nil {
-		w.files += len(batch)
-	}
-	return err
 }
 
-// writeFile replaces one file's row, detections and text.
-func (ix *Index) writeFile(ctx context.Context, tx *sql.Tx, id string, r *FileResult) error {
+// writeFile replaces one file's row and detections (not its text) and returns its new id.
+func (ix *Index) writeFile(ctx context.Context, tx *sql.Tx, ins *inserter, id string, r *FileResult) (int64, error) {
 	var old int64
 	err := tx.QueryRowContext(ctx, `SELECT id FROM evidence_files WHERE assessment_id = ? AND path = ?`, id, r.Path).Scan(&old)
 	switch {
 	case err == nil:
-		if _, err := tx.ExecContext(ctx, `DELETE FROM evidence_text WHERE file_id = ?`, old); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM evidence_detections WHERE file_id = ?`, old); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM evidence_files WHERE id = ?`, old); err != nil {
-			return err
+		if err := deleteFiles(ctx, tx, []int64{old}); err != nil {
+			return 0, err
 		}
 	case !errors.Is(err, sql.ErrNoRows):
-		return err
+		return 0, err
 	}
 	counts, _ := json.Marshal(r.Counts)
 	res, err := tx.ExecContext(ctx, `INSERT INTO evidence_files
-		(assessment_id, path, source, source_sha256, sha256, size, mtime, mime, kind, status, reason, counts, indexed_at, entry)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		(assessment_id, path, source, source_sha256, sha256, size, mtime, mime, kind, status, reason, counts, indexed_at, entry,
+		 text_first, text_last) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0)`,
 		id, r.Path, r.Source, r.SourceSHA256, r.SHA256, r.Size, formatTime(r.ModTime), r.Mime, r.Kind,
 		r.Status, r.Reason, string(counts), formatTime(ix.now()), r.Entry)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	fileID, err := res.LastInsertId()
 	if err != nil {
-		return err
+		return 0, err
 	}
-	if err := insertDetections(ctx, tx, fileID, r.Detections); err != nil {
-		return err
-	}
-	return insertChunks(ctx, tx, fileID, r.Chunks)
+	return fileID, ins.detections(ctx, fileID, r.Detections)
 }
 
-func insertDetections(ctx context.Context, tx *sql.Tx, fileID int64, ds []model.Detection) error {
-	if len(ds) == 0 {
-		return nil
-	}
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO evidence_detections
-		(file_id, type, line, page, sheet, row, col, confidence, preview, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
-	for _, d := range ds {
-		l := d.Loc
-		if _, err := stmt.ExecContext(ctx, fileID, d.Type, l.Line, l.Page, l.Sheet, l.Row, l.Column, d.Confidence, d.Preview, d.Key); err != nil {
+// deleteFiles deletes evidence files with their detections and text. A file's text is found
+// by the rowids recorded with the file (schema migration 5); when they are not known, by
+// scanning all text for its file_id.
+func deleteFiles(ctx context.Context, tx *sql.Tx, ids []int64) error {
+	for _, fid := range ids {
+		var first, last sql.NullInt64
+		err := tx.QueryRowContext(ctx, `SELECT text_first, text_last FROM evidence_files WHERE id = ?`, fid).Scan(&first, &last)
+		if err != nil {
 			return err
+		}
+		switch {
+		case !first.Valid || !last.Valid:
+			_, err = tx.ExecContext(ctx, `DELETE FROM evidence_text WHERE file_id = ?`, fid)
+		case first.Int64 <= last.Int64:
+			_, err = tx.ExecContext(ctx, `DELETE FROM evidence_text WHERE rowid BETWEEN ? AND ? AND file_id = ?`,
+				first.Int64, last.Int64, fid)
+		}
+		if err != nil {
+			return err
+		}
+		for _, q := range []string{`DELETE FROM evidence_detections WHERE file_id = ?`, `DELETE FROM evidence_files WHERE id = ?`} {
+			if _, err := tx.ExecContext(ctx, q, fid); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
 }
 
-func insertChunks(ctx context.Context, tx *sql.Tx, fileID int64, cs []Chunk) error {
+// Detections are inserted up to 64 rows per statement: one statement per row spent most of
+// its time in database/sql and statement overhead, not in SQLite's B-tree.
+var detectionTiers = []int{64, 8, 1}
+
+// inserter holds the prepared INSERT statements of one transaction.
+type inserter struct {
+	tx   *sql.Tx
+	many [3]*sql.Stmt // by detectionTiers
+	text *sql.Stmt
+	args []any
+}
+
+func newInserter(tx *sql.Tx) *inserter { return &inserter{tx: tx} }
+
+func (ins *inserter) close() {
+	for _, s := range append(ins.many[:], ins.text) {
+		if s != nil {
+			s.Close()
+		}
+	}
+}
+
+func (ins *inserter) stmt(ctx context.Context, sp **sql.Stmt, q func() string) (*sql.Stmt, error) {
+	if *sp == nil {
+		s, err := ins.tx.PrepareContext(ctx, q())
+		if err != nil {
+			return nil, err
+		}
+		*sp = s
+	}
+	return *sp, nil
+}
+
+// detectionValues is an INSERT of n detections.
+func detectionValues(n int) string {
+	return `INSERT INTO evidence_detections (file_id, type, line, page, sheet, row, col, confidence, preview, key) VALUES ` +
+		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ")
+}
+
+// detections inserts a file's detections in file order.
+func (ins *inserter) detections(ctx context.Context, fileID int64, ds []model.Detection) error {
+	for len(ds) > 0 {
+		t := 0
+		for detectionTiers[t] > len(ds) {
+			t++
+		}
+		n := detectionTiers[t]
+		s, err := ins.stmt(ctx, &ins.many[t], func() string { return detectionValues(n) })
+		if err != nil {
+			return err
+		}
+		args := ins.args[:0]
+		for _, d := range ds[:n] {
+			l := d.Loc
+			args = append(args, fileID, d.Type, l.Line, l.Page, l.Sheet, l.Row, l.Column, d.Confidence, d.Preview, d.Key)
+		}
+		ins.args = args
+		if _, err := s.ExecContext(ctx, args...); err != nil {
+			return err
+		}
+		ds = ds[n:]
+	}
+	clear(ins.args)
+	return nil
+}
+
+// chunks inserts a file's text and records the rowids it took: one run, as nothing else
+// writes the table in the transaction. Search and deletion rely on that range.
+func (ins *inserter) chunks(ctx context.Context, fileID int64, cs []Chunk) error {
 	if len(cs) == 0 {
 		return nil
 	}
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO evidence_text (text, file_id, loc) VALUES (?, ?, ?)`)
+	s, err := ins.stmt(ctx, &ins.text, func() string { return `INSERT INTO evidence_text (text, file_id, loc) VALUES (?, ?, ?)` })
 	if err != nil {
 		return err
 	}
-	defer stmt.Close()
-	for _, c := range cs {
+	var first, last int64
+	run := true
+	for i, c := range cs {
 		loc, _ := json.Marshal(c.Loc)
-		if _, err := stmt.ExecContext(ctx, c.Text, fileID, string(loc)); err != nil {
+		res, err := s.ExecContext(ctx, c.Text, fileID, string(loc))
+		if err != nil {
 			return err
 		}
+		if last, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		if i == 0 {
+			first = last
+		}
+		run = run && last == first+int64(i)
 	}
-	return nil
+	if !run { // cannot happen: this transaction is the only writer
+		return fmt.Errorf("the text of one file did not get consecutive rowids (%d..%d for %d chunks)", first, last, len(cs))
+	}
+	_, err = ins.tx.ExecContext(ctx, `UPDATE evidence_files SET text_first = ?, text_last = ? WHERE id = ?`, first, last, fileID)
+	return err
 }
 
 // FileRecord is an indexed evidence file (contract C4 fields plus its id and source).

@@ -59,13 +59,8 @@ func (ix *Index) Purge(ctx context.Context, id, path, actor string) (PurgeReport
 			}
 			return nil // purged before: compact again
 		}
-		for _, fid := range ids {
-			for _, q := range []string{`DELETE FROM evidence_text WHERE file_id = ?`,
-				`DELETE FROM evidence_detections WHERE file_id = ?`, `DELETE FROM evidence_files WHERE id = ?`} {
-				if _, err := tx.ExecContext(ctx, q, fid); err != nil {
-					return err
-				}
-			}
+		if err := deleteFiles(ctx, tx, ids); err != nil {
+			return err
 		}
 		rep.Files = len(ids)
 		purged, _ := json.Marshal(paths)

@@ -37,12 +37,8 @@ func (ix *Index) Remove(ctx context.Context, id, path, actor string) (int, error
 		if len(ids) == 0 {
 			return fmt.Errorf("no evidence file or folder %q in assessment %s (see 'dpia evidence list')", path, id)
 		}
-		for _, fid := range ids {
-			for _, q := range []string{`DELETE FROM evidence_text WHERE file_id = ?`, `DELETE FROM evidence_detections WHERE file_id = ?`, `DELETE FROM evidence_files WHERE id = ?`} {
-				if _, err := tx.ExecContext(ctx, q, fid); err != nil {
-					return err
-				}
-			}
+		if err := deleteFiles(ctx, tx, ids); err != nil {
+			return err
 		}
 		n = len(ids)
 		removed, _ := json.Marshal(paths)

@@ -2,10 +2,13 @@ package evidence
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/dpia-tool/dpia/assessment/evidence/model"
 )
@@ -74,7 +77,21 @@ func hasWordChar(s string) bool {
 	return false
 }
 
+// maxRanked bounds how many matching chunks a query ranks: a word found in most of a
+// gigabyte of evidence would otherwise have every one of its chunks scored before the first
+// hit is shown. Past the bound, the hits are the best of the first maxRanked matching chunks
+// of the assessment in index order (see docs/benchmarks.md).
+var maxRanked = 1000
+
 // Search finds evidence text matching the query, best first (bm25).
+//
+// The query ranks the matching chunks of the assessment (at most maxRanked of them) reading
+// only their rowid, rank and file, keeps the best Limit, and only then reads the location and
+// text of those few to cut their snippets: SQLite evaluates every selected column before
+// sorting, so selecting the snippet in the ranked query built one for every match. A chunk's
+// file is found from its rowid through the rowid range each file records
+// (evidence_files_by_text): reading file_id from the full-text content table meant reading
+// past the chunk's text. A search in one file reads only that file's rowids.
 func (ix *Index) Search(ctx context.Context, id string, q Query) ([]Hit, error) {
 	match := FTSQuery(q.Text)
 	if match == "" {
@@ -83,38 +100,60 @@ func (ix *Index) Search(ctx context.Context, id string, q Query) ([]Hit, error) 
 	if q.Limit <= 0 {
 		q.Limit = 50
 	}
-	sqlText := `SELECT f.path, f.counts, t.loc, snippet(evidence_text, 0, '', '', '…', 16), bm25(evidence_text)
-		FROM evidence_text t JOIN evidence_files f ON f.id = t.file_id
-		WHERE evidence_text MATCH ? AND f.assessment_id = ?`
-	args := []any{match, id}
+	where := `evidence_text MATCH ?1 AND f.assessment_id = ?2`
+	args := []any{match, id, q.Limit, maxRanked}
 	if q.File != "" {
-		sqlText += ` AND f.path = ?`
+		var first, last sql.NullInt64
+		err := ix.db.QueryRowContext(ctx, `SELECT text_first, text_last FROM evidence_files WHERE assessment_id = ? AND path = ?`,
+			id, q.File).Scan(&first, &last)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return nil, nil
+		case err != nil:
+			return nil, fmt.Errorf("search evidence: %w", err)
+		}
 		args = append(args, q.File)
-	}
-	if q.PathGlob != "" {
-		sqlText += ` AND f.path GLOB ?`
-		args = append(args, q.PathGlob)
-	}
-	if len(q.Types) > 0 {
-		sqlText += ` AND EXISTS (SELECT 1 FROM evidence_detections d WHERE d.file_id = f.id AND d.type IN (?` + strings.Repeat(", ?", len(q.Types)-1) + `))`
-		for _, t := range q.Types {
-			args = append(args, t)
+		where += fmt.Sprintf(` AND f.path = ?%d`, len(args))
+		if first.Valid && last.Valid {
+			args = append(args, first.Int64, last.Int64)
+			where += fmt.Sprintf(` AND t.rowid BETWEEN ?%d AND ?%d`, len(args)-1, len(args))
 		}
 	}
-	sqlText += ` ORDER BY bm25(evidence_text), f.path LIMIT ?`
-	args = append(args, q.Limit)
+	if q.PathGlob != "" {
+		args = append(args, q.PathGlob)
+		where += fmt.Sprintf(` AND f.path GLOB ?%d`, len(args))
+	}
+	if len(q.Types) > 0 {
+		var ps []string
+		for _, t := range q.Types {
+			args = append(args, t)
+			ps = append(ps, fmt.Sprintf("?%d", len(args)))
+		}
+		where += ` AND EXISTS (SELECT 1 FROM evidence_detections d WHERE d.file_id = f.id AND d.type IN (` + strings.Join(ps, ", ") + `))`
+	}
+	sqlText := `WITH matched AS MATERIALIZED (
+			SELECT t.rowid AS id, t.rank AS rank, f.path AS path, f.counts AS counts
+			FROM evidence_text t JOIN evidence_files f ON f.id = (SELECT x.id FROM evidence_files x
+				WHERE x.text_first <= t.rowid AND x.text_first <= x.text_last ORDER BY x.text_first DESC LIMIT 1)
+			WHERE ` + where + ` AND t.rowid <= f.text_last LIMIT ?4),
+		best AS MATERIALIZED (SELECT id, rank, path, counts FROM matched ORDER BY rank, path, id LIMIT ?3)
+		SELECT best.path, best.counts, t.loc, t.text, best.rank
+		FROM best JOIN evidence_text t ON t.rowid = best.id
+		ORDER BY best.rank, best.path, best.id`
 	rows, err := ix.db.QueryContext(ctx, sqlText, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search evidence: %w", err)
 	}
 	defer rows.Close()
+	terms := queryTerms(q.Text)
 	var out []Hit
 	for rows.Next() {
 		var h Hit
-		var counts, loc, snip string
-		if err := rows.Scan(&h.Path, &counts, &loc, &snip, &h.Rank); err != nil {
+		var counts, loc, text string
+		if err := rows.Scan(&h.Path, &counts, &loc, &text, &h.Rank); err != nil {
 			return nil, err
 		}
+		snip := snippet(text, terms, snippetTokens)
 		var c map[string]int
 		_ = json.Unmarshal([]byte(counts), &c)
 		h.Types = SortedTypes(c)
@@ -128,6 +167,127 @@ func (ix *Index) Search(ctx context.Context, id string, q Query) ([]Hit, error) 
 		out = append(out, h)
 	}
 	return out, rows.Err()
+}
+
+// snippetTokens is how many words a snippet shows.
+const snippetTokens = 16
+
+// term is a word of a query; prefix when it ended in *.
+type term struct {
+	word   string
+	prefix bool
+}
+
+// queryTerms splits a query into the words the full-text index matches (as FTSQuery and the
+// unicode61 tokenizer do), lower-cased.
+func queryTerms(query string) []term {
+	var terms []term
+	for _, word := range strings.FieldsFunc(query, querySeparator) {
+		prefix := strings.HasSuffix(word, "*")
+		tokens := strings.FieldsFunc(word, func(r rune) bool { return !isTokenRune(r) })
+		for i, tok := range tokens {
+			terms = append(terms, term{strings.ToLower(tok), prefix && i == len(tokens)-1})
+		}
+	}
+	return terms
+}
+
+// snippet cuts the window of n words of text that holds the most query words (the most
+// different ones first, then the most, then the earliest), from the original text between
+// them, with "…" where the text goes on. It replaces FTS5's snippet(), which tokenised each
+// chunk again in SQLite and, being an auxiliary function, needed a second MATCH per hit;
+// words are compared ignoring case (the index also folds diacritics, so a word matched only
+// through that opens the window at the start of the text).
+func snippet(text string, terms []term, n int) string {
+	type token struct {
+		start, end int
+		term       int // index of the query word it matches, or -1
+	}
+	var toks []token
+	start := -1
+	end := func(j int) {
+		t := token{start: start, end: j, term: -1}
+		w := text[start:j]
+		for k, qt := range terms {
+			// Upper and lower case take as many bytes in the scripts that matter here, so
+			// the length rules out most words before folding.
+			if qt.prefix && len(w) >= len(qt.word) && hasPrefixFold(w, qt.word) ||
+				len(w) == len(qt.word) && strings.EqualFold(w, qt.word) {
+				t.term = k
+				break
+			}
+		}
+		toks = append(toks, t)
+		start = -1
+	}
+	for i, r := range text {
+		switch in := tokenRune(r); {
+		case in && start < 0:
+			start = i
+		case !in && start >= 0:
+			end(i)
+		}
+	}
+	if start >= 0 {
+		end(len(text))
+	}
+	if len(toks) <= n {
+		return text
+	}
+	best, bestScore := 0, -1
+	seen := make([]bool, len(terms))
+	for i, t := range toks {
+		if t.term < 0 {
+			continue
+		}
+		start := min(max(i-2, 0), len(toks)-n) // a little context before the first match
+		clear(seen)
+		distinct, hits := 0, 0
+		for _, w := range toks[start : start+n] {
+			if w.term >= 0 {
+				hits++
+				if !seen[w.term] {
+					seen[w.term] = true
+					distinct++
+				}
+			}
+		}
+		if score := distinct*(n+1) + hits; score > bestScore {
+			best, bestScore = start, score
+		}
+	}
+	from, to := 0, len(text)
+	prefix, suffix := "", ""
+	if best > 0 {
+		from, prefix = toks[best].start, "…"
+	}
+	if best+n < len(toks) {
+		to, suffix = toks[best+n-1].end, "…"
+	}
+	return prefix + text[from:to] + suffix
+}
+
+// tokenRune is isTokenRune with a fast path for ASCII and the Russian alphabet.
+func tokenRune(r rune) bool {
+	switch {
+	case r < 0x80:
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	case 0x400 <= r && r <= 0x45f:
+		return true
+	}
+	return isTokenRune(r)
+}
+
+// hasPrefixFold reports whether s begins with prefix, ignoring case.
+func hasPrefixFold(s, prefix string) bool {
+	for _, p := range prefix {
+		r, size := utf8.DecodeRuneInString(s)
+		if s == "" || (r != p && unicode.ToLower(r) != unicode.ToLower(p)) {
+			return false
+		}
+		s = s[size:]
+	}
+	return true
 }
 
 func segments(s string) []Segment {

@@ -11,6 +11,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/pprof"
 	"sort"
 	"time"
 
@@ -24,6 +25,8 @@ func main() {
 	id := flag.String("id", "", "assessment id (required)")
 	rounds := flag.Int("rounds", 5, "times each query runs")
 	limit := flag.Int("limit", 20, "hits per query")
+	verbose := flag.Bool("v", false, "print each query's time and hits (first round)")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the queries to this file")
 	flag.Parse()
 	if *ws == "" || *id == "" {
 		fmt.Fprintln(os.Stderr, "searchbench: -workspace and -id are required")
@@ -42,15 +45,37 @@ func main() {
 		os.Exit(1)
 	}
 	queries := append(append([]string(nil), corpus.QueryWords...), corpus.QueryPhrases...)
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "searchbench:", err)
+			os.Exit(1)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintln(os.Stderr, "searchbench:", err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	var lat []time.Duration
 	for r := 0; r < *rounds; r++ {
 		for _, q := range queries {
 			t0 := time.Now()
-			if _, err := ix.Search(ctx, *id, evidence.Query{Text: q, Limit: *limit}); err != nil {
+			hits, err := ix.Search(ctx, *id, evidence.Query{Text: q, Limit: *limit})
+			if err != nil {
 				fmt.Fprintln(os.Stderr, "searchbench:", err)
 				os.Exit(1)
 			}
-			lat = append(lat, time.Since(t0))
+			d := time.Since(t0)
+			lat = append(lat, d)
+			if *verbose && r == 0 {
+				first := ""
+				if len(hits) > 0 {
+					first = hits[0].Path + ": " + hits[0].Snippet
+				}
+				fmt.Printf("%-24s %7.1f ms %3d hits  %s\n", q, float64(d)/float64(time.Millisecond), len(hits), first)
+			}
 		}
 	}
 	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
