@@ -174,6 +174,17 @@ func (s *SQLite) migrate(ctx context.Context) error {
 	if err != nil {
 		return s.openErr(err)
 	}
+	if v == 0 {
+		// A new workspace database is empty; one with tables but no schema version belongs
+		// to another program, and migrating it would mix dpia's tables into it.
+		var n int
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master`).Scan(&n); err != nil {
+			return s.openErr(err)
+		}
+		if n > 0 {
+			return fmt.Errorf("open workspace: %s is a SQLite database of another program (it has %d schema objects and no dpia schema version); use another workspace folder", s.path, n)
+		}
+	}
 	for v < len(migrations) {
 		if v, err = s.migrateOne(ctx); err != nil {
 			return err

@@ -91,7 +91,7 @@ var hostileCases = []hostileCase{
 	{file: "workspaces/newer", cmd: "workspace", codes: []int{1}, want: "schema version 99 is newer"},
 	{file: "workspaces/db-is-folder", cmd: "workspace", codes: []int{1}, want: "not a regular file"},
 	{file: "workspaces/garbage-wal", cmd: "workspace", codes: []int{0}},
-	{file: "workspaces/foreign-db", cmd: "workspace", codes: []int{1}, want: "already exists"},
+	{file: "workspaces/foreign-db", cmd: "workspace", codes: []int{1}, want: "is a SQLite database of another program"},
 }
 
 // hostileGenerated writes the large hostile files that are not kept in the repository: a

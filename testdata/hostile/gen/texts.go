@@ -115,7 +115,7 @@ func workspaces() error {
 		"truncated/workspace.db":       real[:3*4096],
 		"header-only/workspace.db":     real[:100],
 		"newer/workspace.db":           newer,
-		"garbage-wal/workspace.db":     tiny,
+		"garbage-wal/workspace.db":     real,
 		"foreign-db/workspace.db":      foreign,
 		"garbage-wal/workspace.db-wal": noise(16384, 5),
 		"db-is-folder/workspace.db/x":  []byte("a folder where the database should be\n"),
