@@ -147,18 +147,7 @@ func (r *redactor) release(keep func(model.Location, string)) {
 // masked before they are highlighted, so that marks never split a value the detector would
 // otherwise recognise (an e-mail address whose local part matched, say).
 func highlight(snippet, query string) string {
-	type term struct {
-		word   string
-		prefix bool
-	}
-	var terms []term
-	for _, word := range strings.FieldsFunc(query, querySeparator) {
-		prefix := strings.HasSuffix(word, "*")
-		tokens := strings.FieldsFunc(word, func(r rune) bool { return !isTokenRune(r) })
-		for i, tok := range tokens {
-			terms = append(terms, term{strings.ToLower(tok), prefix && i == len(tokens)-1})
-		}
-	}
+	terms := queryTerms(query)
 	if len(terms) == 0 {
 		return snippet
 	}
