@@ -371,7 +371,8 @@ func checkComplete(t *testing.T, path string) {
 	}
 }
 
-// checkWorkspace: the workspace opens, every log verifies, evidence rows are consistent.
+// checkWorkspace: the workspace opens, every log verifies, 'dpia verify' passes for every
+// assessment, evidence rows are consistent.
 func (h *crashHarness) checkWorkspace() {
 	var list []struct{ ID string }
 	if err := json.Unmarshal([]byte(h.must("list", "--json", "--all")), &list); err != nil {
@@ -380,6 +381,10 @@ func (h *crashHarness) checkWorkspace() {
 	for _, a := range list {
 		if r := dpia(h.t, h.ws, "log", a.ID, "--verify"); r.code != 0 {
 			h.t.Errorf("log of %s does not verify after the kills: %s", a.ID, r.stderr)
+		}
+		// 'dpia verify' as a user would run it: the chain, the answers, the evidence files.
+		if r := dpia(h.t, h.ws, "verify", a.ID); r.code != 0 {
+			h.t.Errorf("dpia verify %s fails after the kills:\n%s%s", a.ID, r.stdout, r.stderr)
 		}
 	}
 	checkEvidenceRows(h.t, h.db())
