@@ -77,6 +77,7 @@ func (r *csvRecords) next() (line int, rec []string, valid bool, err error) {
 			continue // encoding/csv skips empty lines
 		}
 		s := string(b)
+		valid := utf8.ValidString(s) // the whole line, before it is split
 		rec = r.rec[:0]
 		for {
 			i := strings.IndexByte(s, r.comma)
@@ -88,7 +89,7 @@ func (r *csvRecords) next() (line int, rec []string, valid bool, err error) {
 			s = s[i+1:]
 		}
 		r.rec = rec
-		return r.src.line, rec, utf8.ValidString(s), nil
+		return r.src.line, rec, valid, nil
 	}
 	rec, err = r.cr.Read()
 	if err != nil {
