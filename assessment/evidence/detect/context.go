@@ -73,10 +73,28 @@ func (st *state) keywordPass() {
 		if k.stem {
 			e = wordEnd(text, e)
 		}
+		if k.typ == "ethnicity" && k.role == roleKeyword && properName(text, s, e) {
+			continue // "Казах Агро Сервис" names a company, not a person's ethnicity
+		}
 		st.hits = append(st.hits, hit{start: s, end: e, kw: k})
 		last = e
 	}
 	st.specialSpans()
+}
+
+// properName reports whether the word at text[s:e] is capitalised as a name ("Казах", not
+// "казах" or "КАЗАХ") and the next word, after spaces, is capitalised too: the word then
+// begins a proper name (a company, a street) rather than stating someone's ethnicity.
+func properName(text string, s, e int) bool {
+	first := runeAt(text, s)
+	second := runeAt(text, s+utf8.RuneLen(first))
+	if !unicode.IsUpper(first) || !unicode.IsLower(second) {
+		return false
+	}
+	for e < len(text) && text[e] == ' ' {
+		e++
+	}
+	return e < len(text) && unicode.IsUpper(runeAt(text, e))
 }
 
 // boundaryOK checks word boundaries: a match begins a word (a suffix sits inside one) and,
