@@ -10,7 +10,9 @@ import (
 // SnapshotSignOff is a sign-off record in a Snapshot: the exact signed manifest bytes and the
 // signature (base64 in JSON, so that they survive byte for byte), and the answers, notes and
 // graded result frozen at sign-off. An archive carries them so that 'dpia verify FILE.zip'
-// can check every signature without the signer's workspace.
+// can check every signature without the signer's workspace. The folder the reports were
+// written to is not carried: it means nothing in another workspace, so a restored record
+// has none, and 'dpia verify' there says the reports were signed elsewhere.
 type SnapshotSignOff struct {
 	Version    int                 `json:"version"`
 	SignedAt   string              `json:"signed_at"`
@@ -23,7 +25,6 @@ type SnapshotSignOff struct {
 	Answers    map[string][]string `json:"answers"`
 	Notes      map[string]string   `json:"notes"`
 	Result     string              `json:"result"` // JSON text of the result (contract C3)
-	ReportsDir string              `json:"reports_dir"`
 }
 
 // SignOff converts the snapshot record into a SignOff of assessment id.
@@ -31,17 +32,17 @@ func (r SnapshotSignOff) SignOff(id string) SignOff {
 	at, _ := parseTime(r.SignedAt) // a bad time shows as zero; the manifest holds the signed one
 	return SignOff{AssessmentID: id, Version: r.Version, SignedAt: at, Signer: r.Signer, PublicKey: r.PublicKey,
 		LogHead: r.LogHead, Events: r.Events, Manifest: r.Manifest, Signature: r.Signature, Answers: r.Answers,
-		Notes: r.Notes, Result: json.RawMessage(r.Result), ReportsDir: r.ReportsDir}
+		Notes: r.Notes, Result: json.RawMessage(r.Result)}
 }
 
 func snapSignOffs(ctx context.Context, tx *sql.Tx, id string, snap *Snapshot) error {
 	return eachRow(ctx, tx, `SELECT version, signed_at, signer, public_key, log_head, events, manifest, signature,
-		answers, notes, result, reports_dir FROM signoffs WHERE assessment_id = ? ORDER BY version`, id,
+		answers, notes, result FROM signoffs WHERE assessment_id = ? ORDER BY version`, id,
 		func(rows *sql.Rows) error {
 			var r SnapshotSignOff
 			var answers, notes string
 			if err := rows.Scan(&r.Version, &r.SignedAt, &r.Signer, &r.PublicKey, &r.LogHead, &r.Events, &r.Manifest,
-				&r.Signature, &answers, &notes, &r.Result, &r.ReportsDir); err != nil {
+				&r.Signature, &answers, &notes, &r.Result); err != nil {
 				return err
 			}
 			if err := json.Unmarshal([]byte(answers), &r.Answers); err != nil {

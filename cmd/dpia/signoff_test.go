@@ -439,7 +439,7 @@ func TestVerifyArchiveAndFolder(t *testing.T) {
 	other := newSignEnv(t)
 	imported := strings.TrimSpace(other.must(t, "import", arch))
 	out = other.must(t, "verify", imported)
-	for _, s := range []string{"OK      sign-off v1 signature", "NOTE    sign-off v1 files: the sign-off folder", "OK      sign-offs in the log"} {
+	for _, s := range []string{"OK      sign-off v1 signature", "NOTE    sign-off v1 files: v1 was signed off in another workspace", "OK      sign-offs in the log"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("verify of an imported signed-off assessment lacks %q:\n%s", s, out)
 		}
