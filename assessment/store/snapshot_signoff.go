@@ -14,17 +14,17 @@ import (
 // written to is not carried: it means nothing in another workspace, so a restored record
 // has none, and 'dpia verify' there says the reports were signed elsewhere.
 type SnapshotSignOff struct {
-	Version    int                 `json:"version"`
-	SignedAt   string              `json:"signed_at"`
-	Signer     string              `json:"signer"`
-	PublicKey  string              `json:"public_key"`
-	LogHead    string              `json:"log_head"`
-	Events     int                 `json:"events"`
-	Manifest   []byte              `json:"manifest"`
-	Signature  []byte              `json:"signature"`
-	Answers    map[string][]string `json:"answers"`
-	Notes      map[string]string   `json:"notes"`
-	Result     string              `json:"result"` // JSON text of the result (contract C3)
+	Version   int                 `json:"version"`
+	SignedAt  string              `json:"signed_at"`
+	Signer    string              `json:"signer"`
+	PublicKey string              `json:"public_key"`
+	LogHead   string              `json:"log_head"`
+	Events    int                 `json:"events"`
+	Manifest  []byte              `json:"manifest"`
+	Signature []byte              `json:"signature"`
+	Answers   map[string][]string `json:"answers"`
+	Notes     map[string]string   `json:"notes"`
+	Result    string              `json:"result"` // JSON text of the result (contract C3)
 }
 
 // SignOff converts the snapshot record into a SignOff of assessment id.
