@@ -41,10 +41,9 @@ func TestGoldenReports(t *testing.T) {
 
 func TestNewReport(t *testing.T) {
 	r := fixtureReport(t)
-	var ids, sections []string
+	var ids []string
 	for _, a := range r.Answers {
 		ids = append(ids, a.ID)
-		sections = append(sections, a.Section)
 	}
 	wantIDs := []string{"system.purpose", "data.sources", "data.scale", "biometric.used", "security.key_rotation", "removed.question"}
 	if !reflect.DeepEqual(ids, wantIDs) {

@@ -1,7 +1,6 @@
 package exports
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
@@ -189,9 +188,6 @@ func (x *xlsx) evidence() error {
 
 // DetectionsHeader is the header row of the Detections sheet.
 var DetectionsHeader = []string{"File", "Type", "Where", "Confidence", "Preview (masked)"}
-
-// errSheetFull stops the detection stream at Excel's row limit.
-var errSheetFull = errors.New("sheet full")
 
 // detections streams the detection rows, so that memory stays flat however many there are.
 func (x *xlsx) detections() error {

@@ -171,18 +171,6 @@ func wrap(s string, width int) string {
 	return lipgloss.NewStyle().Width(width).Render(s)
 }
 
-// clip keeps the first height lines of s, so that a page never draws past its area.
-func clip(s string, height int) string {
-	if height <= 0 {
-		return ""
-	}
-	lines := strings.Split(s, "\n")
-	if len(lines) > height {
-		lines = lines[:height]
-	}
-	return strings.Join(lines, "\n")
-}
-
 // window returns the offset of a scrolled list so that the cursor stays within height rows.
 func window(offset, cursor, height, total int) int {
 	if height <= 0 {

@@ -116,15 +116,14 @@ const chunkBytes = 4096
 
 // collector is the Sink extractors write to: it feeds the detector and cuts text into chunks.
 type collector struct {
-	res     *FileResult
-	scan    model.Sink
-	keep    bool
-	buf     strings.Builder
-	loc     model.Location
-	header  []string
-	textLen int64
-	red     *redactor // set when Options.Redact: kept text is masked (redact.go)
-	counts  typeCounts
+	res    *FileResult
+	scan   model.Sink
+	keep   bool
+	buf    strings.Builder
+	loc    model.Location
+	header []string
+	red    *redactor // set when Options.Redact: kept text is masked (redact.go)
+	counts typeCounts
 }
 
 // typeCounts counts detections by type without a map update each: a file has a handful of

@@ -45,18 +45,9 @@ func isArchive(path string) bool {
 // prints the id. It warns on standard error when a pack's law version differs from the one
 // the archive was made with.
 func (a *app) importArchive(ctx context.Context, s *session, path string) error {
-	f, err := os.Open(path)
+	arch, err := readArchiveFile(path)
 	if err != nil {
-		return fmt.Errorf("open archive %s: %w", path, err)
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return fmt.Errorf("open archive %s: %w", path, err)
-	}
-	arch, err := exports.ReadArchive(f, st.Size())
-	if err != nil {
-		return fmt.Errorf("archive %s refused: %w", path, err)
+		return err
 	}
 	id := arch.Snapshot.Assessment.ID
 	if err := s.st.Restore(ctx, arch.Snapshot); err != nil {
@@ -104,4 +95,24 @@ func packDrift(archived, here []exports.PackVersion) []string {
 		}
 	}
 	return out
+}
+
+// readArchiveFile opens and reads an archive (see exports.ReadArchive). A file that cannot be
+// opened is an error naming it; an archive ReadArchive refuses is an error wrapping its
+// *exports.ArchiveError, which names the member at fault.
+func readArchiveFile(path string) (*exports.Archive, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open archive %s: %w", path, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("open archive %s: %w", path, err)
+	}
+	arch, err := exports.ReadArchive(f, st.Size())
+	if err != nil {
+		return nil, fmt.Errorf("archive %s refused: %w", path, err)
+	}
+	return arch, nil
 }

@@ -386,19 +386,14 @@ func verifyEvidenceOnDisk(ctx context.Context, v *verifier, st *store.SQLite, id
 // manifest, its event log, the sign-off records it carries (signatures, frozen answers, their
 // place in the log) and, with --signoff DIR, that folder's signed manifest against the log.
 func (a *app) verifyArchive(path string, fl verifyFlags) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("open archive %s: %w", path, err)
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return fmt.Errorf("open archive %s: %w", path, err)
-	}
 	v := &verifier{}
-	arch, err := exports.ReadArchive(f, info.Size())
+	arch, err := readArchiveFile(path)
+	var refused *exports.ArchiveError
+	if err != nil && !errors.As(err, &refused) {
+		return err
+	}
 	if err != nil {
-		v.fail("archive", err.Error())
+		v.fail("archive", refused.Error())
 		v.print(a.stdout)
 		return v.result("archive " + path)
 	}

@@ -228,7 +228,7 @@ func parseVector(s string) (vector, bool) {
 		if _, err := strconv.ParseFloat(tok, 64); err != nil {
 			return vector{}, false
 		}
-		if strings.IndexByte(tok, '.') >= 0 || strings.IndexAny(tok, "eE") >= 0 {
+		if strings.ContainsAny(tok, ".eE") {
 			frac++
 		}
 		if n > 0 {

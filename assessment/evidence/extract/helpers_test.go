@@ -124,13 +124,3 @@ func makeZip(t testing.TB, entries []zipEntry) []byte {
 	}
 	return buf.Bytes()
 }
-
-// readTestdata reads a file of testdata/evidence at the module root.
-func readTestdata(t testing.TB, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile("../../../testdata/evidence/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
