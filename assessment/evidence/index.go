@@ -178,7 +178,6 @@ const (
 	batchFiles    = 256
 	batchBytes    = 8 << 20 // approximate bytes of detections and text per transaction
 	batchInterval = 500 * time.Millisecond
-	detectionSize = 160 // approximate bytes of one stored detection
 )
 
 func (w *batchWriter) add(ctx context.Context, r FileResult) error {
@@ -188,8 +187,18 @@ func (w *batchWriter) add(ctx context.Context, r FileResult) error {
 	if len(w.pending) == 0 {
 		w.started = time.Now()
 	}
+	// The detections are encoded here, not on the writer goroutine (see store.DetectionBlocks).
+	var blocks store.DetectionBlocks
+	for _, d := range r.Detections {
+		l := d.Loc
+		blocks.Add(d.Type, int64(l.Line), int64(l.Page), l.Sheet, int64(l.Row), l.Column, d.Confidence, d.Preview, d.Key)
+	}
+	r.DetectionBlocks, r.Detections = blocks.Blocks(), nil
 	w.pending = append(w.pending, r)
-	w.weight += 512 + detectionSize*len(r.Detections)
+	w.weight += 512
+	for _, b := range r.DetectionBlocks {
+		w.weight += len(b)
+	}
 	for _, c := range r.Chunks {
 		w.weight += len(c.Text)
 	}
@@ -311,7 +320,7 @@ func (ix *Index) writeFile(ctx context.Context, tx *sql.Tx, ins *inserter, id st
 	if err != nil {
 		return 0, err
 	}
-	return fileID, ins.detections(ctx, fileID, r.Detections)
+	return fileID, store.InsertDetectionBlocks(ctx, tx, fileID, r.DetectionBlocks)
 }
 
 // deleteFiles deletes evidence files with their detections and text. A file's text is found
@@ -334,7 +343,7 @@ func deleteFiles(ctx context.Context, tx *sql.Tx, ids []int64) error {
 		if err != nil {
 			return err
 		}
-		for _, q := range []string{`DELETE FROM evidence_detections WHERE file_id = ?`, `DELETE FROM evidence_files WHERE id = ?`} {
+		for _, q := range []string{`DELETE FROM evidence_detection_blocks WHERE file_id = ?`, `DELETE FROM evidence_files WHERE id = ?`} {
 			if _, err := tx.ExecContext(ctx, q, fid); err != nil {
 				return err
 			}
@@ -343,25 +352,17 @@ func deleteFiles(ctx context.Context, tx *sql.Tx, ids []int64) error {
 	return nil
 }
 
-// Detections are inserted up to 64 rows per statement: one statement per row spent most of
-// its time in database/sql and statement overhead, not in SQLite's B-tree.
-var detectionTiers = []int{64, 8, 1}
-
-// inserter holds the prepared INSERT statements of one transaction.
+// inserter holds the prepared INSERT statement of one transaction's text.
 type inserter struct {
 	tx   *sql.Tx
-	many [3]*sql.Stmt // by detectionTiers
 	text *sql.Stmt
-	args []any
 }
 
 func newInserter(tx *sql.Tx) *inserter { return &inserter{tx: tx} }
 
 func (ins *inserter) close() {
-	for _, s := range append(ins.many[:], ins.text) {
-		if s != nil {
-			s.Close()
-		}
+	if ins.text != nil {
+		ins.text.Close()
 	}
 }
 
@@ -374,39 +375,6 @@ func (ins *inserter) stmt(ctx context.Context, sp **sql.Stmt, q func() string) (
 		*sp = s
 	}
 	return *sp, nil
-}
-
-// detectionValues is an INSERT of n detections.
-func detectionValues(n int) string {
-	return `INSERT INTO evidence_detections (file_id, type, line, page, sheet, row, col, confidence, preview, key) VALUES ` +
-		strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?), ", n), ", ")
-}
-
-// detections inserts a file's detections in file order.
-func (ins *inserter) detections(ctx context.Context, fileID int64, ds []model.Detection) error {
-	for len(ds) > 0 {
-		t := 0
-		for detectionTiers[t] > len(ds) {
-			t++
-		}
-		n := detectionTiers[t]
-		s, err := ins.stmt(ctx, &ins.many[t], func() string { return detectionValues(n) })
-		if err != nil {
-			return err
-		}
-		args := ins.args[:0]
-		for _, d := range ds[:n] {
-			l := d.Loc
-			args = append(args, fileID, d.Type, l.Line, l.Page, l.Sheet, l.Row, l.Column, d.Confidence, d.Preview, d.Key)
-		}
-		ins.args = args
-		if _, err := s.ExecContext(ctx, args...); err != nil {
-			return err
-		}
-		ds = ds[n:]
-	}
-	clear(ins.args)
-	return nil
 }
 
 // chunks inserts a file's text and records the rowids it took: one run, as nothing else
@@ -485,7 +453,7 @@ func (ix *Index) Files(ctx context.Context, id string) ([]FileRecord, error) {
 func (ix *Index) Detections(ctx context.Context, id, path string, limit int) ([]model.Detection, error) {
 	rows, err := ix.db.QueryContext(ctx, `SELECT d.type, d.line, d.page, d.sheet, d.row, d.col, d.confidence, d.preview, d.key
 		FROM evidence_detections d JOIN evidence_files f ON f.id = d.file_id
-		WHERE f.assessment_id = ? AND f.path = ? ORDER BY d.rowid LIMIT ?`, id, path, limit)
+		WHERE f.assessment_id = ? AND f.path = ? ORDER BY d.seq LIMIT ?`, id, path, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read detections: %w", err)
 	}

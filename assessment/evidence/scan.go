@@ -50,7 +50,10 @@ type FileResult struct {
 	Entry        bool // an entry inside an archive
 	Counts       map[string]int
 	Detections   []model.Detection
-	Chunks       []Chunk
+	// DetectionBlocks are the detections encoded for the database (store.DetectionBlocks);
+	// the index's consumer fills them in and drops Detections.
+	DetectionBlocks [][]byte
+	Chunks          []Chunk
 }
 
 // Options configure a scan.

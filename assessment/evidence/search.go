@@ -129,7 +129,9 @@ func (ix *Index) Search(ctx context.Context, id string, q Query) ([]Hit, error) 
 			args = append(args, t)
 			ps = append(ps, fmt.Sprintf("?%d", len(args)))
 		}
-		where += ` AND EXISTS (SELECT 1 FROM evidence_detections d WHERE d.file_id = f.id AND d.type IN (` + strings.Join(ps, ", ") + `))`
+		// A file's counts (exact, by type) say whether it holds a type; they are read with
+		// the file already, where its detections would have to be decoded.
+		where += ` AND EXISTS (SELECT 1 FROM json_each(f.counts) c WHERE c.value > 0 AND c.key IN (` + strings.Join(ps, ", ") + `))`
 	}
 	sqlText := `WITH matched AS MATERIALIZED (
 			SELECT t.rowid AS id, t.rank AS rank, f.path AS path, f.counts AS counts

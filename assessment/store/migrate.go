@@ -160,6 +160,39 @@ UPDATE evidence_files SET text_first = r.lo, text_last = r.hi
 UPDATE evidence_files SET text_first = 1, text_last = 0 WHERE text_first IS NULL;
 CREATE INDEX evidence_files_by_text ON evidence_files (text_first) WHERE text_first <= text_last;
 `,
+	// 6: detections stored in blocks (see detections.go): up to 1,024 detections of one file,
+	// in file order, per row, as a JSON array of [type, line, page, sheet, row, col,
+	// confidence, preview, key]. evidence_detections becomes a view with the same columns
+	// plus seq (file order; it replaces the table's rowid), and an INSERT into the view still
+	// stores one detection (a block of one). Existing rows move into blocks in their order.
+	`
+CREATE TABLE evidence_detection_blocks (
+	id      INTEGER PRIMARY KEY,
+	file_id INTEGER NOT NULL REFERENCES evidence_files(id) ON DELETE CASCADE,
+	data    TEXT NOT NULL
+) STRICT;
+CREATE INDEX evidence_detection_blocks_by_file ON evidence_detection_blocks (file_id);
+
+INSERT INTO evidence_detection_blocks (file_id, data)
+	SELECT file_id, json_group_array(json_array(type, line, page, sheet, row, col, confidence, preview, key) ORDER BY r)
+	FROM (SELECT *, rowid AS r, (row_number() OVER (PARTITION BY file_id ORDER BY rowid) - 1) / 1024 AS blk
+		FROM evidence_detections)
+	GROUP BY file_id, blk ORDER BY file_id, blk;
+DROP TABLE evidence_detections;
+
+CREATE VIEW evidence_detections (file_id, seq, type, line, page, sheet, row, col, confidence, preview, key) AS
+	SELECT b.file_id, b.id * 4096 + d.key, d.value ->> 0, d.value ->> 1, d.value ->> 2, d.value ->> 3,
+		d.value ->> 4, d.value ->> 5, d.value ->> 6, d.value ->> 7, d.value ->> 8
+	FROM evidence_detection_blocks b, json_each(b.data) d;
+
+CREATE TRIGGER evidence_detections_insert INSTEAD OF INSERT ON evidence_detections BEGIN
+	SELECT RAISE(ABORT, 'NOT NULL constraint failed: a detection needs file_id, type, confidence and preview')
+		WHERE NEW.file_id IS NULL OR NEW.type IS NULL OR NEW.confidence IS NULL OR NEW.preview IS NULL;
+	INSERT INTO evidence_detection_blocks (file_id, data) VALUES (NEW.file_id, json_array(json_array(
+		NEW.type, coalesce(NEW.line, 0), coalesce(NEW.page, 0), coalesce(NEW.sheet, ''), coalesce(NEW.row, 0),
+		coalesce(NEW.col, ''), NEW.confidence, NEW.preview, coalesce(NEW.key, ''))));
+END;
+`,
 }
 
 // SchemaVersion returns the schema version (PRAGMA user_version) this

@@ -9,11 +9,12 @@ import (
 )
 
 // TestEvidenceMigrationsKeepRows builds a workspace at schema version 3 (as released builds
-// left it), and one at version 4, holding evidence files, detections and indexed text, opens
-// each with this build, and checks that migrations 4 and 5 kept every row, dropped only the
-// key index, recorded each file's text rowids and set the full-text options.
+// left it), and ones at versions 4 and 5, holding evidence files, detections and indexed text,
+// opens each with this build, and checks that migrations 4 to 6 kept every row (detections in
+// their order, now in blocks), dropped only the key index, recorded each file's text rowids
+// and set the full-text options.
 func TestEvidenceMigrationsKeepRows(t *testing.T) {
-	for _, from := range []int{3, 4} {
+	for _, from := range []int{3, 4, 5} {
 		t.Run(fmt.Sprintf("from%d", from), func(t *testing.T) { testEvidenceMigrations(t, from) })
 	}
 }
@@ -43,6 +44,10 @@ func testEvidenceMigrations(t *testing.T, from int) {
 	}
 	mustExec(t, db, `INSERT INTO evidence_files (id, assessment_id, path, source, status, indexed_at)
 		VALUES (4, 'a-1', 'empty.txt', 'src', 'skipped', 't')`)
+	if from >= 5 { // migration 5 ran: files record their text rowids, as the indexer writes them
+		mustExec(t, db, `UPDATE evidence_files SET text_first = id, text_last = id WHERE id <= 3`)
+		mustExec(t, db, `UPDATE evidence_files SET text_first = 1, text_last = 0 WHERE id = 4`)
+	}
 	db.Close()
 
 	s := openTest(t, dir)
@@ -64,7 +69,12 @@ func testEvidenceMigrations(t *testing.T, from int) {
 		{`SELECT count(*) FROM evidence_text`, 3},
 		{`SELECT count(*) FROM evidence_text WHERE evidence_text MATCH 'поставка'`, 3},
 		{`SELECT count(*) FROM sqlite_master WHERE name = 'evidence_detections_by_key'`, 0},
-		{`SELECT count(*) FROM sqlite_master WHERE name = 'evidence_detections_by_file'`, 1},
+		{`SELECT count(*) FROM sqlite_master WHERE name = 'evidence_detections_by_file'`, 0},
+		{`SELECT count(*) FROM evidence_detection_blocks`, 3},
+		// File order survives: line d+1 was inserted d-th.
+		{`SELECT count(*) FROM (SELECT line, seq, lag(line) OVER (PARTITION BY file_id ORDER BY seq) AS prev
+			FROM evidence_detections) WHERE prev IS NOT NULL AND line != prev + 1`, 0},
+		{`SELECT sum(line) FROM evidence_detections WHERE file_id = 2 AND preview = 'a***@e***.kz' AND confidence = 0.9`, 50 * 51 / 2},
 		{`SELECT count(*) FROM sqlite_master WHERE name = 'evidence_files_by_text'`, 1},
 	} {
 		var n int

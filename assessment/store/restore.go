@@ -214,7 +214,7 @@ func snapDetections(ctx context.Context, tx *sql.Tx, id string, snap *Snapshot) 
 	return eachRow(ctx, tx, `SELECT f.path, d.type, d.line, d.page, d.sheet, d.row, d.col,
 		d.confidence, d.preview, d.key FROM evidence_detections d
 		JOIN evidence_files f ON f.id = d.file_id
-		WHERE f.assessment_id = ? ORDER BY f.path, d.rowid`, id, func(r *sql.Rows) error {
+		WHERE f.assessment_id = ? ORDER BY f.path, d.seq`, id, func(r *sql.Rows) error {
 		var d SnapshotDetection
 		if err := r.Scan(&d.File, &d.Type, &d.Line, &d.Page, &d.Sheet, &d.Row, &d.Col,
 			&d.Confidence, &d.Preview, &d.Key); err != nil {
@@ -379,17 +379,26 @@ func restoreEvidence(ctx context.Context, tx *sql.Tx, snap Snapshot) error {
 			return err
 		}
 	}
+	// Detections are written in blocks per file (schema migration 6), each file's in the
+	// snapshot's order.
+	blocks := map[int64]*DetectionBlocks{}
+	var order []int64
 	for i, d := range snap.Detections {
 		fileID, ok := ids[d.File]
 		if !ok {
 			return fmt.Errorf("detection %d names evidence file %q, which the snapshot does not hold", i+1, d.File)
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO evidence_detections
-			(file_id, type, line, page, sheet, row, col, confidence, preview, key)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			fileID, d.Type, d.Line, d.Page, d.Sheet, d.Row, d.Col, d.Confidence, d.Preview, d.Key)
-		if err != nil {
-			return fmt.Errorf("insert detection %d: %w", i+1, err)
+		b := blocks[fileID]
+		if b == nil {
+			b = &DetectionBlocks{}
+			blocks[fileID] = b
+			order = append(order, fileID)
+		}
+		b.Add(d.Type, d.Line, d.Page, d.Sheet, d.Row, d.Col, d.Confidence, d.Preview, d.Key)
+	}
+	for _, fileID := range order {
+		if err := InsertDetectionBlocks(ctx, tx, fileID, blocks[fileID].Blocks()); err != nil {
+			return fmt.Errorf("insert detections: %w", err)
 		}
 	}
 	return nil

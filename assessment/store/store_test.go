@@ -69,8 +69,8 @@ func TestMigrations(t *testing.T) {
 		t.Fatalf("reopen lost assessment: %v", err)
 	}
 	var triggers int
-	if err := s2.DB().QueryRow(`SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'`).Scan(&triggers); err != nil || triggers != 2 {
-		t.Fatalf("triggers = %d, %v; want 2 (migration applied twice or not at all)", triggers, err)
+	if err := s2.DB().QueryRow(`SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'`).Scan(&triggers); err != nil || triggers != 3 {
+		t.Fatalf("triggers = %d, %v; want 3 (migration applied twice or not at all)", triggers, err)
 	}
 	for pragma, want := range map[string]string{
 		"journal_mode": "wal", "synchronous": "2", "foreign_keys": "1", "busy_timeout": "5000",

@@ -234,7 +234,7 @@ func readEvidence(ctx context.Context, db *sql.DB, id string) ([]exports.Evidenc
 func readExamples(ctx context.Context, db *sql.DB, fileID int64) ([]exports.Example, error) {
 	rows, err := db.QueryContext(ctx, `SELECT type, line, page, sheet, row, col, preview FROM (
 		SELECT type, line, page, sheet, row, col, preview,
-			row_number() OVER (PARTITION BY type ORDER BY rowid) AS n
+			row_number() OVER (PARTITION BY type ORDER BY seq) AS n
 		FROM evidence_detections WHERE file_id = ?) WHERE n = 1 ORDER BY type LIMIT 5`, fileID)
 	if err != nil {
 		return nil, err
@@ -259,7 +259,7 @@ func detectionRows(ctx context.Context, db *sql.DB, id string) exports.Detection
 	return func(yield func(exports.Detection) error) error {
 		rows, err := db.QueryContext(ctx, `SELECT f.path, d.type, d.line, d.page, d.sheet, d.row, d.col,
 			d.confidence, d.preview FROM evidence_detections d JOIN evidence_files f ON f.id = d.file_id
-			WHERE f.assessment_id = ? ORDER BY f.path, d.rowid`, id)
+			WHERE f.assessment_id = ? ORDER BY f.path, d.seq`, id)
 		if err != nil {
 			return fmt.Errorf("read detections of %s: %w", id, err)
 		}
