@@ -346,9 +346,13 @@ func TestFTSQuery(t *testing.T) {
 		{`iv"an`, `"iv" "an"`},
 		{"ivan*", `"ivan"*`},
 		{"*", ""},
-		{`" OR `, `"OR"`},
-		{"NEAR(a", `"NEAR(a"`},
-		{"Иванов", `"Иванов"`},
+		{`" OR `, `"or"`},
+		{"NEAR(a", `"near a"`},
+		{"Иванов", `"иванов"`},
+		{"e-mail", `"e mail"`},
+		{"Café*", `"cafe"*`},
+		{"ҚАЗАҚ ЁЛКА", `"қазақ" "ёлка"`},
+		{"-- ;", ""},
 	}
 	for _, tt := range tests {
 		if got := FTSQuery(tt.in); got != tt.want {

@@ -276,18 +276,21 @@ func (w *batchWriter) write(ctx context.Context, batch []FileResult) error {
 		}
 		ins := newInserter(tx)
 		defer ins.close()
-		ids := make([]int64, len(batch))
+		firsts := make([]int64, len(batch))
 		for i := range batch {
-			var err error
-			if ids[i], err = w.ix.writeFile(ctx, tx, ins, w.id, &batch[i]); err != nil {
+			id, err := w.ix.writeFile(ctx, tx, w.id, &batch[i])
+			if err == nil {
+				firsts[i], err = ins.chunks(ctx, id, batch[i].Chunks)
+			}
+			if err != nil {
 				return fmt.Errorf("%s: %w", batch[i].Path, err)
 			}
 		}
-		// The text goes last: FTS5 writes out the terms it holds in memory whenever a
-		// statement opens a savepoint (as multi-row INSERTs do), so interleaving would cut
-		// the full-text index into many small segments to merge again.
+		// The words go last: FTS5 writes out the terms it holds in memory whenever a
+		// statement opens a savepoint (as multi-row statements do), so interleaving would
+		// cut the full-text index into many small segments to merge again.
 		for i := range batch {
-			if err := ins.chunks(ctx, ids[i], batch[i].Chunks); err != nil {
+			if err := ins.words(ctx, firsts[i], batch[i].Chunks); err != nil {
 				return fmt.Errorf("%s: %w", batch[i].Path, err)
 			}
 		}
@@ -296,7 +299,7 @@ func (w *batchWriter) write(ctx context.Context, batch []FileResult) error {
 }
 
 // writeFile replaces one file's row and detections (not its text) and returns its new id.
-func (ix *Index) writeFile(ctx context.Context, tx *sql.Tx, ins *inserter, id string, r *FileResult) (int64, error) {
+func (ix *Index) writeFile(ctx context.Context, tx *sql.Tx, id string, r *FileResult) (int64, error) {
 	var old int64
 	err := tx.QueryRowContext(ctx, `SELECT id FROM evidence_files WHERE assessment_id = ? AND path = ?`, id, r.Path).Scan(&old)
 	switch {
@@ -324,8 +327,8 @@ func (ix *Index) writeFile(ctx context.Context, tx *sql.Tx, ins *inserter, id st
 }
 
 // deleteFiles deletes evidence files with their detections and text. A file's text is found
-// by the rowids recorded with the file (schema migration 5); when they are not known, by
-// scanning all text for its file_id.
+// by the chunk ids recorded with the file (schema migration 5); when they are not known, by
+// scanning all chunks for its file_id.
 func deleteFiles(ctx context.Context, tx *sql.Tx, ids []int64) error {
 	for _, fid := range ids {
 		var first, last sql.NullInt64
@@ -333,15 +336,23 @@ func deleteFiles(ctx context.Context, tx *sql.Tx, ids []int64) error {
 		if err != nil {
 			return err
 		}
+		var chunks string
+		var args []any
 		switch {
 		case !first.Valid || !last.Valid:
-			_, err = tx.ExecContext(ctx, `DELETE FROM evidence_text WHERE file_id = ?`, fid)
+			chunks, args = `file_id = ?`, []any{fid}
 		case first.Int64 <= last.Int64:
-			_, err = tx.ExecContext(ctx, `DELETE FROM evidence_text WHERE rowid BETWEEN ? AND ? AND file_id = ?`,
-				first.Int64, last.Int64, fid)
+			chunks, args = `id BETWEEN ? AND ? AND file_id = ?`, []any{first.Int64, last.Int64, fid}
 		}
-		if err != nil {
-			return err
+		if chunks != "" {
+			for _, q := range []string{
+				`DELETE FROM evidence_words WHERE rowid IN (SELECT id FROM evidence_chunks WHERE ` + chunks + `)`,
+				`DELETE FROM evidence_chunks WHERE ` + chunks,
+			} {
+				if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+					return err
+				}
+			}
 		}
 		for _, q := range []string{`DELETE FROM evidence_detection_blocks WHERE file_id = ?`, `DELETE FROM evidence_files WHERE id = ?`} {
 			if _, err := tx.ExecContext(ctx, q, fid); err != nil {
@@ -352,23 +363,25 @@ func deleteFiles(ctx context.Context, tx *sql.Tx, ids []int64) error {
 	return nil
 }
 
-// inserter holds the prepared INSERT statement of one transaction's text.
+// inserter holds the prepared INSERT statements of one transaction's text.
 type inserter struct {
-	tx   *sql.Tx
-	text *sql.Stmt
+	tx          *sql.Tx
+	chunk, word *sql.Stmt
 }
 
 func newInserter(tx *sql.Tx) *inserter { return &inserter{tx: tx} }
 
 func (ins *inserter) close() {
-	if ins.text != nil {
-		ins.text.Close()
+	for _, s := range []*sql.Stmt{ins.chunk, ins.word} {
+		if s != nil {
+			s.Close()
+		}
 	}
 }
 
-func (ins *inserter) stmt(ctx context.Context, sp **sql.Stmt, q func() string) (*sql.Stmt, error) {
+func (ins *inserter) stmt(ctx context.Context, sp **sql.Stmt, q string) (*sql.Stmt, error) {
 	if *sp == nil {
-		s, err := ins.tx.PrepareContext(ctx, q())
+		s, err := ins.tx.PrepareContext(ctx, q)
 		if err != nil {
 			return nil, err
 		}
@@ -377,26 +390,27 @@ func (ins *inserter) stmt(ctx context.Context, sp **sql.Stmt, q func() string) (
 	return *sp, nil
 }
 
-// chunks inserts a file's text and records the rowids it took: one run, as nothing else
-// writes the table in the transaction. Search and deletion rely on that range.
-func (ins *inserter) chunks(ctx context.Context, fileID int64, cs []Chunk) error {
+// chunks inserts a file's text and records the ids it took: one run, as nothing else
+// writes the table in the transaction. Search and deletion rely on that range. It returns
+// the first id (the words of chunk i go into the full-text index as rowid first+i).
+func (ins *inserter) chunks(ctx context.Context, fileID int64, cs []Chunk) (int64, error) {
 	if len(cs) == 0 {
-		return nil
+		return 0, nil
 	}
-	s, err := ins.stmt(ctx, &ins.text, func() string { return `INSERT INTO evidence_text (text, file_id, loc) VALUES (?, ?, ?)` })
+	s, err := ins.stmt(ctx, &ins.chunk, `INSERT INTO evidence_chunks (file_id, loc, text) VALUES (?, ?, ?)`)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	var first, last int64
 	run := true
 	for i, c := range cs {
 		loc, _ := json.Marshal(c.Loc)
-		res, err := s.ExecContext(ctx, c.Text, fileID, string(loc))
+		res, err := s.ExecContext(ctx, fileID, string(loc), c.Text)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		if last, err = res.LastInsertId(); err != nil {
-			return err
+			return 0, err
 		}
 		if i == 0 {
 			first = last
@@ -404,10 +418,28 @@ func (ins *inserter) chunks(ctx context.Context, fileID int64, cs []Chunk) error
 		run = run && last == first+int64(i)
 	}
 	if !run { // cannot happen: this transaction is the only writer
-		return fmt.Errorf("the text of one file did not get consecutive rowids (%d..%d for %d chunks)", first, last, len(cs))
+		return 0, fmt.Errorf("the text of one file did not get consecutive ids (%d..%d for %d chunks)", first, last, len(cs))
 	}
 	_, err = ins.tx.ExecContext(ctx, `UPDATE evidence_files SET text_first = ?, text_last = ? WHERE id = ?`, first, last, fileID)
-	return err
+	return first, err
+}
+
+// words adds the folded words of a file's chunks to the full-text index, chunk i as rowid
+// first+i.
+func (ins *inserter) words(ctx context.Context, first int64, cs []Chunk) error {
+	if len(cs) == 0 {
+		return nil
+	}
+	s, err := ins.stmt(ctx, &ins.word, `INSERT INTO evidence_words (rowid, words) VALUES (?, ?)`)
+	if err != nil {
+		return err
+	}
+	for i, c := range cs {
+		if _, err := s.ExecContext(ctx, first+int64(i), c.Words); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // FileRecord is an indexed evidence file (contract C4 fields plus its id and source).

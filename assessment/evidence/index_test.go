@@ -41,17 +41,25 @@ func TestReindexReplacesText(t *testing.T) {
 	}
 	checkRanges := func() {
 		t.Helper()
-		if n := countRows(t, st, `SELECT count(*) FROM evidence_text t
-			WHERE NOT EXISTS (SELECT 1 FROM evidence_files f WHERE f.id = t.file_id AND t.rowid BETWEEN f.text_first AND f.text_last)`); n != 0 {
+		if n := countRows(t, st, `SELECT count(*) FROM evidence_chunks t
+			WHERE NOT EXISTS (SELECT 1 FROM evidence_files f WHERE f.id = t.file_id AND t.id BETWEEN f.text_first AND f.text_last)`); n != 0 {
 			t.Errorf("%d text rows outside their file's recorded rowids", n)
 		}
 		if n := countRows(t, st, `SELECT count(*) FROM evidence_files f
-			WHERE f.text_last - f.text_first + 1 != (SELECT count(*) FROM evidence_text t WHERE t.file_id = f.id)`); n != 0 {
+			WHERE f.text_last - f.text_first + 1 != (SELECT count(*) FROM evidence_chunks t WHERE t.file_id = f.id)`); n != 0 {
 			t.Errorf("%d files whose recorded rowids are not exactly their text", n)
+		}
+		// The full-text index holds exactly one row per chunk, under the chunk's id.
+		if n := countRows(t, st, `SELECT count(*) FROM evidence_words w
+			WHERE NOT EXISTS (SELECT 1 FROM evidence_chunks c WHERE c.id = w.rowid)`); n != 0 {
+			t.Errorf("%d indexed rows without their chunk", n)
+		}
+		if w, c := countRows(t, st, `SELECT count(*) FROM evidence_words`), countRows(t, st, `SELECT count(*) FROM evidence_chunks`); w != c {
+			t.Errorf("%d indexed rows for %d chunks", w, c)
 		}
 	}
 	checkRanges()
-	if n := countRows(t, st, `SELECT count(*) FROM evidence_text`); n < 3 {
+	if n := countRows(t, st, `SELECT count(*) FROM evidence_chunks`); n < 3 {
 		t.Fatalf("only %d chunks", n)
 	}
 
@@ -80,10 +88,10 @@ func TestReindexReplacesText(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if n := countRows(t, st, `SELECT count(*) FROM evidence_text WHERE file_id NOT IN (SELECT id FROM evidence_files)`); n != 0 {
+	if n := countRows(t, st, `SELECT count(*) FROM evidence_chunks WHERE file_id NOT IN (SELECT id FROM evidence_files)`); n != 0 {
 		t.Errorf("%d orphan text rows", n)
 	}
-	if n := countRows(t, st, `SELECT count(*) FROM evidence_text`); n != 1 {
+	if n := countRows(t, st, `SELECT count(*) FROM evidence_chunks`); n != 1 {
 		t.Errorf("%d text rows left, want 1", n)
 	}
 }

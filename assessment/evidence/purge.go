@@ -111,7 +111,7 @@ func (ix *Index) Compact(ctx context.Context) error {
 	}
 	defer conn.Close()
 	steps := []string{
-		`INSERT INTO evidence_text(evidence_text) VALUES('optimize')`,
+		`INSERT INTO evidence_words(evidence_words) VALUES('optimize')`,
 		`PRAGMA wal_checkpoint(TRUNCATE)`,
 		`PRAGMA temp_store = MEMORY`,
 		`VACUUM`,

@@ -109,10 +109,10 @@ func TestRedactStoresNoRawValues(t *testing.T) {
 		t.Errorf("search in redacted text: %+v %v", hits, err)
 	}
 	var rows int
-	st.DB().QueryRow(`SELECT count(*) FROM evidence_text`).Scan(&rows)
+	st.DB().QueryRow(`SELECT count(*) FROM evidence_chunks`).Scan(&rows)
 	var text string
-	st.DB().QueryRow(`SELECT text FROM evidence_text t JOIN evidence_files f ON f.id = t.file_id
-		WHERE f.path = 'samples/big.csv' ORDER BY t.rowid DESC LIMIT 1`).Scan(&text)
+	st.DB().QueryRow(`SELECT text FROM evidence_chunks t JOIN evidence_files f ON f.id = t.file_id
+		WHERE f.path = 'samples/big.csv' ORDER BY t.id DESC LIMIT 1`).Scan(&text)
 	if rows == 0 || !strings.Contains(text, "1499 | 9001") || !strings.Contains(text, "u***@example.net") {
 		t.Errorf("the last rows of a long table were not kept masked: %d chunks, last %q", rows, tail(text))
 	}

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dpia-tool/dpia/assessment/evidence/model"
+	"github.com/dpia-tool/dpia/assessment/evidence/terms"
 )
 
 // Query is a full-text search over an assessment's evidence.
@@ -44,18 +45,20 @@ const (
 	markClose = "\x03"
 )
 
-// FTSQuery turns what a user typed into a safe FTS5 query: every word becomes a quoted
-// string (quotes doubled), all words must match, and a word ending in * matches as a prefix.
-// Operators, column filters and stray quotes in the input are only ever searched for as text.
+// FTSQuery turns what a user typed into a safe FTS5 query: every word is folded as the index
+// folds text (package terms) and becomes a quoted string (a word the index splits in several,
+// like "e-mail", a phrase of them), all words must match, and a word ending in * matches as a
+// prefix. Operators, column filters and stray quotes in the input are only ever searched for
+// as text.
 func FTSQuery(text string) string {
 	var parts []string
 	for _, word := range strings.FieldsFunc(text, querySeparator) {
 		prefix := strings.HasSuffix(word, "*")
-		word = strings.Trim(word, "*")
-		if !hasWordChar(word) {
+		folded := string(terms.Append(nil, word))
+		if folded == "" {
 			continue
 		}
-		q := `"` + strings.ReplaceAll(word, `"`, `""`) + `"`
+		q := `"` + folded + `"` // folded words hold no quote
 		if prefix {
 			q += "*"
 		}
@@ -100,7 +103,7 @@ func (ix *Index) Search(ctx context.Context, id string, q Query) ([]Hit, error) 
 	if q.Limit <= 0 {
 		q.Limit = 50
 	}
-	where := `evidence_text MATCH ?1 AND f.assessment_id = ?2`
+	where := `evidence_words MATCH ?1 AND f.assessment_id = ?2`
 	args := []any{match, id, q.Limit, maxRanked}
 	if q.File != "" {
 		var first, last sql.NullInt64
@@ -135,12 +138,12 @@ func (ix *Index) Search(ctx context.Context, id string, q Query) ([]Hit, error) 
 	}
 	sqlText := `WITH matched AS MATERIALIZED (
 			SELECT t.rowid AS id, t.rank AS rank, f.path AS path, f.counts AS counts
-			FROM evidence_text t JOIN evidence_files f ON f.id = (SELECT x.id FROM evidence_files x
+			FROM evidence_words t JOIN evidence_files f ON f.id = (SELECT x.id FROM evidence_files x
 				WHERE x.text_first <= t.rowid AND x.text_first <= x.text_last ORDER BY x.text_first DESC LIMIT 1)
 			WHERE ` + where + ` AND t.rowid <= f.text_last LIMIT ?4),
 		best AS MATERIALIZED (SELECT id, rank, path, counts FROM matched ORDER BY rank, path, id LIMIT ?3)
-		SELECT best.path, best.counts, t.loc, t.text, best.rank
-		FROM best JOIN evidence_text t ON t.rowid = best.id
+		SELECT best.path, best.counts, c.loc, c.text, best.rank
+		FROM best JOIN evidence_chunks c ON c.id = best.id
 		ORDER BY best.rank, best.path, best.id`
 	rows, err := ix.db.QueryContext(ctx, sqlText, args...)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/dpia-tool/dpia/assessment/evidence/extract"
 	"github.com/dpia-tool/dpia/assessment/evidence/model"
+	"github.com/dpia-tool/dpia/assessment/evidence/terms"
 )
 
 // fileWork processes one file from the walker, and the entries of archives inside it.
@@ -108,8 +109,9 @@ func (w *fileWork) archive(res FileResult, r io.ReaderAt, size int64, depth int)
 
 // Chunk is a piece of a file's text for the full-text index, with where it starts.
 type Chunk struct {
-	Text string
-	Loc  model.Location
+	Text  string
+	Words string // the words of Text as the full-text index holds them (package terms)
+	Loc   model.Location
 }
 
 const chunkBytes = 4096
@@ -124,6 +126,7 @@ type collector struct {
 	header []string
 	red    *redactor // set when Options.Redact: kept text is masked (redact.go)
 	counts typeCounts
+	words  []byte // reused by flush
 }
 
 // typeCounts counts detections by type without a map update each: a file has a handful of
@@ -198,7 +201,9 @@ func (c *collector) flush() {
 	if c.red != nil {
 		text = c.red.text(text)
 	}
-	c.res.Chunks = append(c.res.Chunks, Chunk{Text: text, Loc: c.loc})
+	// Folding the words here runs on the workers, in parallel, not on the database writer.
+	c.words = terms.Append(c.words[:0], text)
+	c.res.Chunks = append(c.res.Chunks, Chunk{Text: text, Words: string(c.words), Loc: c.loc})
 	c.buf.Reset()
 }
 

@@ -3,9 +3,14 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"math"
 	"strconv"
 	"unicode/utf8"
+
+	"modernc.org/sqlite"
+
+	"github.com/dpia-tool/dpia/assessment/evidence/terms"
 )
 
 // Detections are stored in blocks (schema migration 6): one row of evidence_detection_blocks
@@ -122,4 +127,22 @@ func appendJSONString(dst []byte, s string) []byte {
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
+}
+
+// dpia_words(text) folds text into the words of the full-text index (package terms); schema
+// migration 7 uses it to fill evidence_words from the text it already had.
+func init() {
+	err := sqlite.RegisterDeterministicScalarFunction("dpia_words", 1,
+		func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+			switch v := args[0].(type) {
+			case string:
+				return string(terms.Append(nil, v)), nil
+			case []byte:
+				return string(terms.Append(nil, string(v))), nil
+			}
+			return "", nil
+		})
+	if err != nil {
+		panic(err) // only if registered twice: a programming error
+	}
 }

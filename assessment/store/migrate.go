@@ -193,6 +193,25 @@ CREATE TRIGGER evidence_detections_insert INSTEAD OF INSERT ON evidence_detectio
 		coalesce(NEW.col, ''), NEW.confidence, NEW.preview, coalesce(NEW.key, ''))));
 END;
 `,
+	// 7: the full-text index holds words folded in Go (package evidence/terms), not text.
+	// evidence_chunks keeps each chunk's text and location (its id is the chunk's rowid in
+	// the index); evidence_words is a contentless FTS5 table of the folded words with the
+	// ascii tokenizer, which only splits them on spaces. Folding (what unicode61 with
+	// remove_diacritics 2 did in SQLite, on the single writer) now runs on the workers.
+	// dpia_words is that folding, registered as an SQL function for this step.
+	`
+CREATE TABLE evidence_chunks (
+	id      INTEGER PRIMARY KEY,
+	file_id INTEGER NOT NULL,
+	loc     TEXT NOT NULL,
+	text    TEXT NOT NULL
+) STRICT;
+CREATE VIRTUAL TABLE evidence_words USING fts5(words, content = '', contentless_delete = 1, tokenize = 'ascii');
+INSERT INTO evidence_words (evidence_words, rank) VALUES ('hashsize', 16777216);
+INSERT INTO evidence_chunks (id, file_id, loc, text) SELECT rowid, file_id, loc, text FROM evidence_text ORDER BY rowid;
+INSERT INTO evidence_words (rowid, words) SELECT id, dpia_words(text) FROM evidence_chunks ORDER BY id;
+DROP TABLE evidence_text;
+`,
 }
 
 // SchemaVersion returns the schema version (PRAGMA user_version) this

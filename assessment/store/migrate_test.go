@@ -10,9 +10,9 @@ import (
 
 // TestEvidenceMigrationsKeepRows builds a workspace at schema version 3 (as released builds
 // left it), and ones at versions 4 and 5, holding evidence files, detections and indexed text,
-// opens each with this build, and checks that migrations 4 to 6 kept every row (detections in
-// their order, now in blocks), dropped only the key index, recorded each file's text rowids
-// and set the full-text options.
+// opens each with this build, and checks that migrations 4 to 7 kept every row (detections in
+// their order, now in blocks; text with its words in the new full-text index), dropped only
+// the key index, recorded each file's text rowids and set the full-text options.
 func TestEvidenceMigrationsKeepRows(t *testing.T) {
 	for _, from := range []int{3, 4, 5} {
 		t.Run(fmt.Sprintf("from%d", from), func(t *testing.T) { testEvidenceMigrations(t, from) })
@@ -62,12 +62,18 @@ func testEvidenceMigrations(t *testing.T, from int) {
 		{`SELECT count(*) FROM evidence_files`, 4},
 		// Each file's text rowids are recorded; a file without text gets the empty range.
 		{`SELECT count(*) FROM evidence_files f WHERE text_first = text_last
-			AND (SELECT file_id FROM evidence_text WHERE rowid = f.text_first) = f.id`, 3},
+			AND (SELECT file_id FROM evidence_chunks WHERE id = f.text_first) = f.id`, 3},
 		{`SELECT count(*) FROM evidence_files WHERE id = 4 AND text_first = 1 AND text_last = 0`, 1},
 		{`SELECT count(*) FROM evidence_detections`, 150},
 		{`SELECT count(*) FROM evidence_detections WHERE key = 'key3'`, 21},
-		{`SELECT count(*) FROM evidence_text`, 3},
-		{`SELECT count(*) FROM evidence_text WHERE evidence_text MATCH 'поставка'`, 3},
+		// Migration 7: the text moved to evidence_chunks, its folded words to evidence_words.
+		{`SELECT count(*) FROM evidence_chunks`, 3},
+		{`SELECT count(*) FROM evidence_chunks WHERE text LIKE 'договор номер _ поставка' AND loc = '{}'`, 3},
+		{`SELECT count(*) FROM evidence_words WHERE evidence_words MATCH '"поставка"'`, 3},
+		{`SELECT count(*) FROM evidence_words WHERE evidence_words MATCH '"договор номер 2"'`, 1},
+		{`SELECT count(*) FROM evidence_words w JOIN evidence_chunks c ON c.id = w.rowid
+			WHERE evidence_words MATCH '"номер 3"' AND c.file_id = 3`, 1},
+		{`SELECT count(*) FROM sqlite_master WHERE name = 'evidence_text'`, 0},
 		{`SELECT count(*) FROM sqlite_master WHERE name = 'evidence_detections_by_key'`, 0},
 		{`SELECT count(*) FROM sqlite_master WHERE name = 'evidence_detections_by_file'`, 0},
 		{`SELECT count(*) FROM evidence_detection_blocks`, 3},
@@ -85,11 +91,11 @@ func testEvidenceMigrations(t *testing.T, from int) {
 		}
 	}
 	var hash int
-	if err := s.DB().QueryRow(`SELECT v FROM evidence_text_config WHERE k = 'hashsize'`).Scan(&hash); err != nil || hash != 16<<20 {
+	if err := s.DB().QueryRow(`SELECT v FROM evidence_words_config WHERE k = 'hashsize'`).Scan(&hash); err != nil || hash != 16<<20 {
 		t.Errorf("hashsize = %d, %v; want %d", hash, err, 16<<20)
 	}
 	if err := s.DB().QueryRow(`PRAGMA integrity_check`).Scan(new(string)); err != nil {
 		t.Fatal(err)
 	}
-	mustExec(t, s.DB(), `INSERT INTO evidence_text(evidence_text) VALUES ('integrity-check')`)
+	mustExec(t, s.DB(), `INSERT INTO evidence_words(evidence_words) VALUES ('integrity-check')`)
 }

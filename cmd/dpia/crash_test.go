@@ -450,7 +450,9 @@ func checkEvidenceRows(t *testing.T, db *sql.DB) {
 	}
 	for _, q := range []string{
 		`SELECT count(*) FROM evidence_detections WHERE file_id NOT IN (SELECT id FROM evidence_files)`,
-		`SELECT count(*) FROM evidence_text WHERE file_id NOT IN (SELECT id FROM evidence_files)`,
+		`SELECT count(*) FROM evidence_chunks WHERE file_id NOT IN (SELECT id FROM evidence_files)`,
+		`SELECT count(*) FROM evidence_words w WHERE NOT EXISTS (SELECT 1 FROM evidence_chunks c WHERE c.id = w.rowid)`,
+		`SELECT count(*) FROM evidence_chunks c WHERE NOT EXISTS (SELECT 1 FROM evidence_words w WHERE w.rowid = c.id)`,
 	} {
 		var n int
 		if err := db.QueryRow(q).Scan(&n); err != nil || n != 0 {
