@@ -9,7 +9,8 @@
 #    issue (e-mail, 12-digit id, KZ phone, 16-digit card, KZ IBAN, IPv4) in ASCII mode
 #    (hyperfine if installed, else three runs timed by /usr/bin/time, median shown);
 # 3. indexes the corpus with `dpia evidence add` into a fresh workspace under /usr/bin/time -v
-#    (MB/s and peak RSS);
+#    (MB/s and peak RSS), then ordinary prose and an ordinary CSV of the same size built from
+#    this repository's docs (few identifiers: as most real samples are);
 # 4. times word and phrase queries against that index in one process (cmd/searchbench);
 # and prints a summary table. It installs nothing: it needs go, rg and /usr/bin/time
 # (Debian/Ubuntu: apt-get install ripgrep time; hyperfine is optional).
@@ -91,6 +92,50 @@ ADD_S=$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,p,":"); s=0; for(i=1;i<=
 ADD_RSS=$(awk -F': ' '/Maximum resident set size/{printf "%.0f", $2/1024}' "$WORK/add.time")
 DB_MB=$(du -sm "$WS" | cut -f1)
 
+# Ordinary samples, as real evidence mostly is (the generated corpus above carries about
+# 13,000 identifiers per MB): prose (this repository's docs and packs, repeated) and a CSV of
+# support tickets (id, time, status, a comment line from the same text), each the size of the
+# corpus, in 1 MB files.
+ordinary() { # ordinary prose|tickets DIR
+	mkdir -p "$2"
+	cat docs/*.md questionnaires/packs/*.yaml README.md >"$WORK/ordinary.src"
+	awk -v kind="$1" -v dir="$2" -v total="$BYTES" '
+		{ line[n++] = $0 }
+		END {
+			file = 0; size = 0; written = 0; out = ""; row = 0
+			while (written < total) {
+				for (i = 0; i < n && written < total; i++) {
+					if (out == "" || size >= 1048576) {
+						if (out != "") close(out)
+						out = sprintf("%s/%05d.%s", dir, file++, kind == "prose" ? "txt" : "csv")
+						size = 0
+						if (kind != "prose") { print "ticket_id,opened_at,status,comment" > out; size += 35 }
+					}
+					if (kind == "prose") { s = line[i] }
+					else {
+						c = line[i]; gsub(/"/, "\"\"", c)
+						s = sprintf("T-%07d,2026-%02d-%02dT%02d:%02d:00Z,%s,\"%s\"", row, row % 12 + 1, row % 28 + 1, row % 24, row % 60,
+							(row % 3 == 0 ? "open" : (row % 3 == 1 ? "closed" : "pending")), c)
+						row++
+					}
+					print s > out; size += length(s) + 1; written += length(s) + 1
+				}
+			}
+		}' "$WORK/ordinary.src"
+}
+ADD_PLAIN=()
+for kind in prose tickets; do
+	dir="$WORK/$kind"
+	[ -d "$dir" ] || ordinary "$kind" "$dir"
+	ws="$WORK/ws-$kind"
+	rm -rf "$ws"
+	id=$("$WORK/dpia" --workspace "$ws" new --name "$kind" | tail -1)
+	/usr/bin/time -v -o "$WORK/add-$kind.time" "$WORK/dpia" --workspace "$ws" evidence add "$id" "$dir" >/dev/null 2>&1
+	secs=$(awk -F': ' '/Elapsed \(wall clock\)/{n=split($2,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; print s}' "$WORK/add-$kind.time")
+	rss=$(awk -F': ' '/Maximum resident set size/{printf "%.0f", $2/1024}' "$WORK/add-$kind.time")
+	ADD_PLAIN+=("$kind $(du -sb "$dir" | cut -f1) $secs $rss")
+done
+
 echo "== search: word and phrase queries"
 SEARCH=$("$WORK/searchbench" -workspace "$WS" -id "$ID" -rounds 5)
 echo "  $SEARCH"
@@ -103,5 +148,9 @@ printf '%-34s %10s %10s\n' "dpia scan --json" "$SCAN_S" "$(rate "$SCAN_S")"
 printf '%-34s %10s %10s\n' "rg, six patterns, ASCII" "$RG_S" "$(rate "$RG_S")"
 printf '%-34s %10s %10s\n' "dpia evidence add (detect + FTS5)" "$ADD_S" "$(rate "$ADD_S")"
 awk -v a="$SCAN_S" -v b="$RG_S" 'BEGIN{ if (a <= b) printf "dpia scan is %.2fx as fast as ripgrep\n", b/a; else printf "dpia scan is %.2fx slower than ripgrep\n", a/b }'
+for p in "${ADD_PLAIN[@]}"; do
+	read -r kind bytes secs rss <<<"$p"
+	awk -v k="$kind" -v b="$bytes" -v s="$secs" -v r="$rss" 'BEGIN{ printf "%-34s %10s %10.1f   (%.0f MB, peak RSS %s MB)\n", "dpia evidence add, ordinary " k, s, (s > 0 ? b/1048576/s : 0), b/1048576, r }'
+done
 echo "evidence add peak RSS: ${ADD_RSS} MB; workspace on disk: ${DB_MB} MB"
 echo "search: $SEARCH"

@@ -237,6 +237,9 @@ func (s *SQLite) migrate(ctx context.Context) error {
 			return fmt.Errorf("open workspace: %s is a SQLite database of another program (it has %d schema objects and no dpia schema version); use another workspace folder", s.path, n)
 		}
 	}
+	if v > 0 && v < len(migrations) && s.upgrading != nil {
+		s.upgrading(v, len(migrations))
+	}
 	for v < len(migrations) {
 		if v, err = s.migrateOne(ctx); err != nil {
 			return err

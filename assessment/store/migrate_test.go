@@ -50,8 +50,15 @@ func testEvidenceMigrations(t *testing.T, from int) {
 	}
 	db.Close()
 
-	s := openTest(t, dir)
+	var upgraded [][2]int
+	s, err := Open(ctx, dir, Options{Upgrading: func(from, to int) { upgraded = append(upgraded, [2]int{from, to}) }})
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer s.Close()
+	if len(upgraded) != 1 || upgraded[0] != [2]int{from, SchemaVersion()} {
+		t.Errorf("Upgrading called with %v, want once with [%d %d]", upgraded, from, SchemaVersion())
+	}
 	if v, err := userVersion(ctx, s.DB()); err != nil || v != SchemaVersion() || v < 5 {
 		t.Fatalf("user_version = %d, %v; want %d", v, err, SchemaVersion())
 	}

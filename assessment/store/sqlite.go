@@ -26,10 +26,11 @@ const (
 // SQLite is the embedded Store: one SQLite database in a workspace folder.
 // It is safe for concurrent use, also by several processes at once.
 type SQLite struct {
-	db   *sql.DB
-	dir  string
-	path string
-	now  func() time.Time
+	db        *sql.DB
+	dir       string
+	path      string
+	now       func() time.Time
+	upgrading func(from, to int)
 }
 
 // Open opens the workspace in dir, creating the folder (mode 0700) and its
@@ -50,7 +51,7 @@ func Open(ctx context.Context, dir string, opts Options) (*SQLite, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open workspace %s: %w", abs, err)
 	}
-	s := &SQLite{db: db, dir: abs, path: path, now: opts.Now}
+	s := &SQLite{db: db, dir: abs, path: path, now: opts.Now, upgrading: opts.Upgrading}
 	if s.now == nil {
 		s.now = func() time.Time { return time.Now().UTC() }
 	}

@@ -151,6 +151,9 @@ type Options struct {
 	// BusyTimeout is how long to wait for another process's write lock
 	// before failing with ErrLocked; the default is 5s.
 	BusyTimeout time.Duration
+	// Upgrading, if set, is called before an existing workspace is migrated to this build's
+	// schema (from and to are schema versions): a large evidence index takes minutes.
+	Upgrading func(from, to int)
 }
 
 var _ Store = (*SQLite)(nil)

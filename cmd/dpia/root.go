@@ -123,7 +123,9 @@ func (a *app) openStore(ctx context.Context) (*store.SQLite, error) {
 	if err != nil {
 		return nil, err
 	}
-	return store.Open(ctx, ws, store.Options{})
+	return store.Open(ctx, ws, store.Options{Upgrading: func(from, to int) {
+		fmt.Fprintf(a.stderr, "dpia: upgrading workspace %s from schema version %d to %d (once; a large evidence index takes minutes)\n", ws, from, to)
+	}})
 }
 
 // actor names who makes a change: the signer name in the signing key ($DPIA_KEY, else the
