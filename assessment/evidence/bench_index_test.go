@@ -55,11 +55,32 @@ func envMB(name string, def int64) int64 {
 }
 
 // BenchmarkIndexAdd measures full indexing (walk, hash, extract, detect, FTS5 insert, commit)
-// of a generated text and CSV corpus (20 MiB, or DPIA_BENCH_INDEX_MB) into a fresh workspace.
+// of a generated text and CSV corpus (20 MiB, or DPIA_BENCH_INDEX_MB) into a fresh workspace,
+// or of the folder DPIA_BENCH_INDEX_DIR when set (e.g. the ordinary samples that
+// scripts/bench-evidence.sh builds).
 func BenchmarkIndexAdd(b *testing.B) {
 	ctx := context.Background()
-	dir, m := benchCorpus(b, envMB("DPIA_BENCH_INDEX_MB", 20), false)
-	b.SetBytes(m.Bytes)
+	dir, files, bytes := os.Getenv("DPIA_BENCH_INDEX_DIR"), 0, int64(0)
+	if dir == "" {
+		var m corpus.Manifest
+		dir, m = benchCorpus(b, envMB("DPIA_BENCH_INDEX_MB", 20), false)
+		files, bytes = len(m.Files), m.Bytes
+	} else {
+		err := filepath.WalkDir(dir, func(_ string, d os.DirEntry, err error) error {
+			if err == nil && d.Type().IsRegular() {
+				info, err := d.Info()
+				if err != nil {
+					return err
+				}
+				files, bytes = files+1, bytes+info.Size()
+			}
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.SetBytes(bytes)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
@@ -70,8 +91,8 @@ func BenchmarkIndexAdd(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StopTimer()
-		if rep.Indexed != len(m.Files) {
-			b.Fatalf("indexed %d of %d files", rep.Indexed, len(m.Files))
+		if rep.Indexed != files {
+			b.Fatalf("indexed %d of %d files", rep.Indexed, files)
 		}
 		st.Close()
 		b.StartTimer()
