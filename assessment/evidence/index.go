@@ -481,24 +481,30 @@ func (ix *Index) Files(ctx context.Context, id string) ([]FileRecord, error) {
 	return out, rows.Err()
 }
 
-// Detections returns up to limit detections of one file, in file order.
+// Detections returns up to limit detections of one file, in file order (all of them when
+// limit is negative).
 func (ix *Index) Detections(ctx context.Context, id, path string, limit int) ([]model.Detection, error) {
-	rows, err := ix.db.QueryContext(ctx, `SELECT d.type, d.line, d.page, d.sheet, d.row, d.col, d.confidence, d.preview, d.key
-		FROM evidence_detections d JOIN evidence_files f ON f.id = d.file_id
-		WHERE f.assessment_id = ? AND f.path = ? ORDER BY d.seq LIMIT ?`, id, path, limit)
-	if err != nil {
+	var fileID int64
+	err := ix.db.QueryRowContext(ctx, `SELECT id FROM evidence_files WHERE assessment_id = ? AND path = ?`, id, path).Scan(&fileID)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return nil, nil
+	case err != nil:
 		return nil, fmt.Errorf("read detections: %w", err)
 	}
-	defer rows.Close()
 	var out []model.Detection
-	for rows.Next() {
-		var d model.Detection
-		if err := rows.Scan(&d.Type, &d.Loc.Line, &d.Loc.Page, &d.Loc.Sheet, &d.Loc.Row, &d.Loc.Column, &d.Confidence, &d.Preview, &d.Key); err != nil {
-			return nil, err
-		}
-		out = append(out, d)
+	if limit == 0 {
+		return out, nil
 	}
-	return out, rows.Err()
+	err = store.FileDetections(ctx, ix.db, fileID, func(d store.Detection) bool {
+		out = append(out, model.Detection{Type: d.Type, Confidence: d.Confidence, Preview: d.Preview, Key: d.Key,
+			Loc: model.Location{Line: int(d.Line), Page: int(d.Page), Sheet: d.Sheet, Row: int(d.Row), Column: d.Col}})
+		return limit < 0 || len(out) < limit
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read detections of %s: %w", path, err)
+	}
+	return out, nil
 }
 
 // Totals adds up the counts of files.

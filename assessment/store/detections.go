@@ -4,10 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
+	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
+	"github.com/tidwall/gjson"
 	"modernc.org/sqlite"
 
 	"github.com/dpia-tool/dpia/assessment/evidence/terms"
@@ -145,4 +149,93 @@ func init() {
 	if err != nil {
 		panic(err) // only if registered twice: a programming error
 	}
+}
+
+// Detection is one stored detection (masked: never the value itself).
+type Detection struct {
+	Type       string
+	Line, Page int64
+	Sheet      string
+	Row        int64
+	Col        string
+	Confidence float64
+	Preview    string
+	Key        string
+}
+
+// Querier runs a query: a *sql.DB, *sql.Conn or *sql.Tx.
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// FileDetections calls fn with each stored detection of one evidence file, in file order,
+// until fn returns false. It reads the file's blocks in order and decodes them in Go:
+// ordering the evidence_detections view by seq makes SQLite sort every detection first.
+func FileDetections(ctx context.Context, q Querier, fileID int64, fn func(Detection) bool) error {
+	rows, err := q.QueryContext(ctx, `SELECT id, data FROM evidence_detection_blocks WHERE file_id = ? ORDER BY id`, fileID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var data string
+		if err := rows.Scan(&id, &data); err != nil {
+			return err
+		}
+		more, err := decodeBlock(data, fn)
+		if err != nil {
+			return fmt.Errorf("detection block %d of evidence file %d: %w", id, fileID, err)
+		}
+		if !more {
+			return nil
+		}
+	}
+	return rows.Err()
+}
+
+// decodeBlock calls fn with each detection of a block; false when fn asked to stop.
+func decodeBlock(data string, fn func(Detection) bool) (bool, error) {
+	if !gjson.Valid(data) {
+		return false, errors.New("not valid JSON")
+	}
+	block := gjson.Parse(data)
+	if !block.IsArray() {
+		return false, errors.New("not a JSON array")
+	}
+	more := true
+	block.ForEach(func(_, v gjson.Result) bool {
+		var d Detection
+		i := 0
+		v.ForEach(func(_, f gjson.Result) bool {
+			switch i {
+			case 0:
+				d.Type = f.String()
+			case 1:
+				d.Line = f.Int()
+			case 2:
+				d.Page = f.Int()
+			case 3:
+				d.Sheet = f.String()
+			case 4:
+				d.Row = f.Int()
+			case 5:
+				d.Col = f.String()
+			case 6:
+				d.Confidence = f.Float()
+			case 7:
+				d.Preview = f.String()
+			case 8:
+				d.Key = f.String()
+			}
+			i++
+			return true
+		})
+		// gjson's strings point into data; a kept detection must not keep its whole block.
+		d.Type, d.Sheet, d.Col = strings.Clone(d.Type), strings.Clone(d.Sheet), strings.Clone(d.Col)
+		d.Preview, d.Key = strings.Clone(d.Preview), strings.Clone(d.Key)
+		more = fn(d)
+		return more
+	})
+	return more, nil
 }

@@ -5,20 +5,12 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
 
-type detRow struct {
-	Type       string
-	Line, Page int64
-	Sheet      string
-	Row        int64
-	Col        string
-	Confidence float64
-	Preview    string
-	Key        string
-}
+type detRow = Detection
 
 // TestDetectionBlocksRoundTrip writes detections through DetectionBlocks and reads them back
 // through the evidence_detections view: every field, in order, across block boundaries, with
@@ -128,4 +120,37 @@ func readDetections(t *testing.T, db *sql.DB, fileID int64) []detRow {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestFileDetections reads blocks in Go as the view reads them, stops when asked, and names a
+// block that is not JSON.
+func TestFileDetections(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t, t.TempDir())
+	fileID := testEvidenceFile(t, s)
+	var b DetectionBlocks
+	for i := range 3000 {
+		b.Add("kz_iin", int64(i+1), 0, "", 0, "", 1, fmt.Sprintf("9001******%02d", i%100), fmt.Sprintf("k%d", i))
+	}
+	if err := s.Write(ctx, "test", func(tx *sql.Tx) error { return InsertDetectionBlocks(ctx, tx, fileID, b.Blocks()) }); err != nil {
+		t.Fatal(err)
+	}
+	view := readDetections(t, s.DB(), fileID)
+	var got []detRow
+	err := FileDetections(ctx, s.DB(), fileID, func(d Detection) bool {
+		got = append(got, d)
+		return true
+	})
+	if err != nil || !slices.Equal(got, view) {
+		t.Fatalf("FileDetections read %d detections (%v), the view %d, or they differ", len(got), err, len(view))
+	}
+	n := 0
+	if err := FileDetections(ctx, s.DB(), fileID, func(Detection) bool { n++; return n < 5 }); err != nil || n != 5 {
+		t.Fatalf("stopping after 5: read %d, %v", n, err)
+	}
+	mustExec(t, s.DB(), `UPDATE evidence_detection_blocks SET data = '[["kz_iin", 1' WHERE id = (SELECT max(id) FROM evidence_detection_blocks)`)
+	err = FileDetections(ctx, s.DB(), fileID, func(Detection) bool { return true })
+	if err == nil || !strings.Contains(err.Error(), "not valid JSON") || !strings.Contains(err.Error(), "detection block") {
+		t.Fatalf("corrupt block: err = %v", err)
+	}
 }

@@ -211,18 +211,33 @@ func snapEvidence(ctx context.Context, tx *sql.Tx, id string, snap *Snapshot) er
 
 func snapDetections(ctx context.Context, tx *sql.Tx, id string, snap *Snapshot) error {
 	snap.Detections = []SnapshotDetection{}
-	return eachRow(ctx, tx, `SELECT f.path, d.type, d.line, d.page, d.sheet, d.row, d.col,
-		d.confidence, d.preview, d.key FROM evidence_detections d
-		JOIN evidence_files f ON f.id = d.file_id
-		WHERE f.assessment_id = ? ORDER BY f.path, d.seq`, id, func(r *sql.Rows) error {
-		var d SnapshotDetection
-		if err := r.Scan(&d.File, &d.Type, &d.Line, &d.Page, &d.Sheet, &d.Row, &d.Col,
-			&d.Confidence, &d.Preview, &d.Key); err != nil {
+	type file struct {
+		id   int64
+		path string
+	}
+	var files []file
+	err := eachRow(ctx, tx, `SELECT id, path FROM evidence_files WHERE assessment_id = ? ORDER BY path`, id, func(r *sql.Rows) error {
+		var f file
+		if err := r.Scan(&f.id, &f.path); err != nil {
 			return err
 		}
-		snap.Detections = append(snap.Detections, d)
+		files = append(files, f)
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		err := FileDetections(ctx, tx, f.id, func(d Detection) bool {
+			snap.Detections = append(snap.Detections, SnapshotDetection{File: f.path, Type: d.Type, Line: d.Line,
+				Page: d.Page, Sheet: d.Sheet, Row: d.Row, Col: d.Col, Confidence: d.Confidence, Preview: d.Preview, Key: d.Key})
+			return true
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // eachRow runs query with one id argument and calls fn for each row.

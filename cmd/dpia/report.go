@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dpia-tool/dpia/assessment"
+	"github.com/dpia-tool/dpia/assessment/store"
 	"github.com/dpia-tool/dpia/exports"
 )
 
@@ -224,60 +226,87 @@ func readEvidence(ctx context.Context, db *sql.DB, id string) ([]exports.Evidenc
 		return nil, fmt.Errorf("read evidence of %s: %w", id, err)
 	}
 	for i := range files {
-		if files[i].Examples, err = readExamples(ctx, db, ids[i]); err != nil {
+		if files[i].Examples, err = readExamples(ctx, db, ids[i], files[i].Counts); err != nil {
 			return nil, fmt.Errorf("read evidence of %s: %w", id, err)
 		}
 	}
 	return files, nil
 }
 
-func readExamples(ctx context.Context, db *sql.DB, fileID int64) ([]exports.Example, error) {
-	rows, err := db.QueryContext(ctx, `SELECT type, line, page, sheet, row, col, preview FROM (
-		SELECT type, line, page, sheet, row, col, preview,
-			row_number() OVER (PARTITION BY type ORDER BY seq) AS n
-		FROM evidence_detections WHERE file_id = ?) WHERE n = 1 ORDER BY type LIMIT 5`, fileID)
+// readExamples returns the first detection of each type in a file (the first five types by
+// name). It stops reading once every type the file's counts name has been seen.
+func readExamples(ctx context.Context, db *sql.DB, fileID int64, counts map[string]int) ([]exports.Example, error) {
+	want := 0
+	for _, n := range counts {
+		if n > 0 {
+			want++
+		}
+	}
+	first := map[string]store.Detection{}
+	err := store.FileDetections(ctx, db, fileID, func(d store.Detection) bool {
+		if _, ok := first[d.Type]; !ok {
+			first[d.Type] = d
+		}
+		return len(first) < want
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []exports.Example
-	for rows.Next() {
-		var e exports.Example
-		var loc location
-		if err := rows.Scan(&e.Type, &loc.line, &loc.page, &loc.sheet, &loc.row, &loc.col, &e.Preview); err != nil {
-			return nil, err
-		}
-		e.Where = loc.String()
-		out = append(out, e)
+	types := make([]string, 0, len(first))
+	for t := range first {
+		types = append(types, t)
 	}
-	return out, rows.Err()
+	sort.Strings(types)
+	var out []exports.Example
+	for _, t := range types[:min(len(types), 5)] {
+		d := first[t]
+		out = append(out, exports.Example{Type: t, Preview: d.Preview, Where: locationOf(d).String()})
+	}
+	return out, nil
+}
+
+func locationOf(d store.Detection) location {
+	return location{line: d.Line, page: d.Page, sheet: d.Sheet, row: d.Row, col: d.Col}
 }
 
 // detectionRows streams the masked detections of an assessment, by file and in the order
 // they were found.
 func detectionRows(ctx context.Context, db *sql.DB, id string) exports.DetectionSource {
 	return func(yield func(exports.Detection) error) error {
-		rows, err := db.QueryContext(ctx, `SELECT f.path, d.type, d.line, d.page, d.sheet, d.row, d.col,
-			d.confidence, d.preview FROM evidence_detections d JOIN evidence_files f ON f.id = d.file_id
-			WHERE f.assessment_id = ? ORDER BY f.path, d.seq`, id)
+		type file struct {
+			id   int64
+			path string
+		}
+		var files []file
+		rows, err := db.QueryContext(ctx, `SELECT id, path FROM evidence_files WHERE assessment_id = ? ORDER BY path`, id)
 		if err != nil {
 			return fmt.Errorf("read detections of %s: %w", id, err)
 		}
-		defer rows.Close()
 		for rows.Next() {
-			var d exports.Detection
-			var loc location
-			if err := rows.Scan(&d.File, &d.Type, &loc.line, &loc.page, &loc.sheet, &loc.row, &loc.col,
-				&d.Confidence, &d.Preview); err != nil {
+			var f file
+			if err := rows.Scan(&f.id, &f.path); err != nil {
+				rows.Close()
 				return fmt.Errorf("read detections of %s: %w", id, err)
 			}
-			d.Where = loc.String()
-			if err := yield(d); err != nil {
-				return err
-			}
+			files = append(files, f)
 		}
-		if err := rows.Err(); err != nil && !errors.Is(err, context.Canceled) {
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return fmt.Errorf("read detections of %s: %w", id, err)
+		}
+		for _, f := range files {
+			var yerr error
+			err := store.FileDetections(ctx, db, f.id, func(d store.Detection) bool {
+				yerr = yield(exports.Detection{File: f.path, Type: d.Type, Where: locationOf(d).String(),
+					Confidence: d.Confidence, Preview: d.Preview})
+				return yerr == nil
+			})
+			switch {
+			case yerr != nil:
+				return yerr
+			case err != nil && !errors.Is(err, context.Canceled):
+				return fmt.Errorf("read detections of %s: %w", id, err)
+			}
 		}
 		return ctx.Err()
 	}
