@@ -55,6 +55,13 @@ func TestDetectionBlocksRoundTrip(t *testing.T) {
 	if len(got) != len(in) {
 		t.Fatalf("read %d detections, want %d", len(got), len(in))
 	}
+	var decoded []detRow // the same blocks decoded in Go
+	if err := FileDetections(ctx, s.DB(), fileID, func(d Detection) bool { decoded = append(decoded, d); return true }); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(decoded, got) {
+		t.Fatal("FileDetections decodes the blocks differently from SQLite")
+	}
 	for i, g := range got {
 		want := in[i]
 		o := odd[i%len(odd)]
