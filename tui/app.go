@@ -289,7 +289,33 @@ func (m *Model) footer(p page) string {
 	if p.Capturing() { // letters go to the text field: only ctrl+c quits
 		global = []key.Binding{m.c.Keys.ForceQuit}
 	}
-	return truncate(m.help.ShortHelpView(append(p.ShortHelp(), global...)), m.width)
+	return m.fitKeys(p.ShortHelp(), global)
+}
+
+// fitKeys renders the footer's keys in one line of the terminal's width: the screen's keys
+// in order as far as they fit, whole (never cut mid-word), then the global keys, which always
+// show. When some screen keys are left out, "? help" says "? more keys".
+func (m *Model) fitKeys(keys, global []key.Binding) string {
+	h := m.help
+	h.Width = 0 // the fitting is done here; bubbles would cut the line with "…"
+	line := h.ShortHelpView(append(keys[:len(keys):len(keys)], global...))
+	if m.width <= 0 || lipgloss.Width(line) <= m.width {
+		return line
+	}
+	more := make([]key.Binding, len(global))
+	copy(more, global)
+	for i, b := range more {
+		if b.Help().Key == m.c.Keys.Help.Help().Key {
+			more[i] = key.NewBinding(key.WithKeys(b.Keys()...), key.WithHelp(b.Help().Key, "more keys"))
+		}
+	}
+	for n := len(keys) - 1; n >= 0; n-- {
+		line = h.ShortHelpView(append(keys[:n:n], more...))
+		if lipgloss.Width(line) <= m.width {
+			return line
+		}
+	}
+	return truncate(line, m.width)
 }
 
 func (m *Model) fullHelp(p page) string {

@@ -163,3 +163,27 @@ func TestStatusFlowInStore(t *testing.T) {
 		}
 	}
 }
+
+// TestFooterKeepsGlobalKeys: on every screen, at the narrowest supported width and at 80
+// columns, the footer shows how to get help and quit, and leaves out whole keys (never cuts
+// one in half) when the screen's keys do not fit.
+func TestFooterKeepsGlobalKeys(t *testing.T) {
+	e := newEnv(t)
+	d := newDriver(t, e.b, 80, 24)
+	d.keys("D") // demo
+	d.keys("enter")
+	for _, screen := range []string{"1", "2", "3", "4", "5", "6", "7"} {
+		d.keys(screen)
+		for _, w := range []int{MinWidth, 80, 132} {
+			d.send(tea.WindowSizeMsg{Width: w, Height: 24})
+			lines := strings.Split(d.view(), "\n")
+			footer := strings.TrimRight(lines[len(lines)-1], " ")
+			if !strings.Contains(footer, "? ") || !strings.Contains(footer, "q quit") {
+				t.Errorf("screen %s at width %d: footer %q lacks help or quit", screen, w, footer)
+			}
+			if strings.HasSuffix(footer, "…") || lipgloss.Width(footer) > w {
+				t.Errorf("screen %s at width %d: footer %q is cut", screen, w, footer)
+			}
+		}
+	}
+}
