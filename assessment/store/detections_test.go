@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -160,4 +161,33 @@ func TestFileDetections(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "not valid JSON") || !strings.Contains(err.Error(), "detection block") {
 		t.Fatalf("corrupt block: err = %v", err)
 	}
+}
+
+// FuzzDetectionBlock: any strings survive encoding and decoding (invalid UTF-8 as U+FFFD),
+// and decoding arbitrary bytes as a block never panics.
+func FuzzDetectionBlock(f *testing.F) {
+	f.Add("email", "u***@e***.kz", "Sheet 1", "col \"x\"", "k1", int64(3), 0.95)
+	f.Add("kz_iin", "9001\x00**\xff", "", "\u2028", "", int64(-1), 1.0)
+	f.Fuzz(func(t *testing.T, typ, preview, sheet, col, key string, line int64, conf float64) {
+		var b DetectionBlocks
+		b.Add(typ, line, line/2, sheet, line*3, col, conf, preview, key)
+		blocks := b.Blocks()
+		var got []Detection
+		for _, blk := range blocks {
+			if _, err := decodeBlock(string(blk), func(d Detection) bool { got = append(got, d); return true }); err != nil {
+				t.Fatalf("decode %q: %v", blk, err)
+			}
+		}
+		if math.IsNaN(conf) || math.IsInf(conf, 0) { // stored as 0
+			conf = 0
+		}
+		valid := func(s string) string { return string([]rune(s)) } // each invalid byte as U+FFFD
+		want := Detection{Type: valid(typ), Line: line, Page: line / 2, Sheet: valid(sheet), Row: line * 3,
+			Col: valid(col), Confidence: conf, Preview: valid(preview), Key: valid(key)}
+		if len(got) != 1 || got[0] != want {
+			t.Fatalf("round trip: got %+v, want %+v", got, want)
+		}
+		// Arbitrary text as a block: an error or detections, never a panic.
+		_, _ = decodeBlock(preview, func(Detection) bool { return true })
+	})
 }
