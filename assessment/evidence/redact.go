@@ -3,10 +3,10 @@ package evidence
 import (
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/dpia-tool/dpia/assessment/evidence/detect"
 	"github.com/dpia-tool/dpia/assessment/evidence/model"
+	"github.com/dpia-tool/dpia/assessment/evidence/terms"
 )
 
 // Redaction (Options.Redact, AddOptions.Redact) keeps the text of the full-text index with
@@ -182,11 +182,8 @@ func highlight(snippet, query string) string {
 	return b.String()
 }
 
-// isTokenRune reports whether r is part of a word for the full-text index's tokenizer
-// (unicode61: letters, numbers and combining marks).
-func isTokenRune(r rune) bool {
-	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.Is(unicode.Mn, r)
-}
+// isTokenRune reports whether r is part of a word for the full-text index (package terms).
+func isTokenRune(r rune) bool { return terms.IsWordRune(r) }
 
 // redactText keeps a line of text after the detector has seen it (which releases any held
 // rows: the detector finishes a table's sample before it reads text).

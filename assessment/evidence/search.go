@@ -71,15 +71,6 @@ func FTSQuery(text string) string {
 // reads its query as a C string, so a NUL byte inside a quoted word would end it).
 func querySeparator(r rune) bool { return unicode.IsSpace(r) || r == '"' || unicode.IsControl(r) }
 
-func hasWordChar(s string) bool {
-	for _, r := range s {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			return true
-		}
-	}
-	return false
-}
-
 // maxRanked bounds how many matching chunks a query ranks: a word found in most of a
 // gigabyte of evidence would otherwise have every one of its chunks scored before the first
 // hit is shown. Past the bound, the hits are the best of the first maxRanked matching chunks

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/dpia-tool/dpia/assessment/evidence/terms"
@@ -39,7 +40,8 @@ func FuzzFTSQuery(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text string) {
 		q := FTSQuery(text)
 		if q == "" {
-			if hasWordChar(text) && !strings.ContainsAny(text, `"*`) {
+			// Valid UTF-8 (invalid bytes are read as SQLite reads them, see package terms).
+			if utf8.ValidString(text) && hasWordChar(text) && !strings.ContainsAny(text, `"*`) {
 				t.Fatalf("words %q gave an empty query", text)
 			}
 			return
@@ -125,4 +127,14 @@ func FuzzHighlight(f *testing.F) {
 			t.Fatalf("maskDigitRuns is not idempotent: %q → %q → %q", snippet, m, maskDigitRuns(m))
 		}
 	})
+}
+
+// hasWordChar reports whether s holds a letter or digit (a word the index would keep).
+func hasWordChar(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return true
+		}
+	}
+	return false
 }

@@ -44,6 +44,21 @@ func init() {
 	}
 }
 
+// IsWordRune reports whether r is part of a word: a letter, number, private-use character or
+// combining mark (a mark adds nothing to the folded word).
+func IsWordRune(r rune) bool {
+	if r < 0 {
+		return false
+	}
+	if r < utf8.RuneSelf {
+		return ascii[r] != 0
+	}
+	if r < tableSize {
+		return table[r] != sep
+	}
+	return fold(r) != sep
+}
+
 // fold returns the folded form of r, sep or mark.
 func fold(r rune) int32 {
 	switch {
@@ -111,12 +126,13 @@ func Append(dst []byte, text string) []byte {
 // decode reads the rune at text[i] (not ASCII) as SQLite reads UTF-8, so that invalid
 // bytes make the words they made in the index before: a stray continuation byte is the
 // Latin-1 character of that value, a lead byte takes every continuation byte after it, and
-// overlong forms and surrogates read as U+FFFD.
+// overlong forms and surrogates read as U+FFFD; a value past U+10FFFF is no character (SQLite
+// makes a word of it; such bytes are not text).
 func decode(text string, i int) (rune, int) {
-	c := rune(text[i])
+	c := uint32(text[i])
 	i++
 	if c < 0xc0 {
-		return c, i
+		return rune(c), i
 	}
 	switch {
 	case c < 0xe0:
@@ -133,13 +149,16 @@ func decode(text string, i int) (rune, int) {
 		c = 0
 	}
 	for i < len(text) && text[i]&0xc0 == 0x80 {
-		c = c<<6 | rune(text[i]&0x3f)
+		c = c<<6 | uint32(text[i]&0x3f)
 		i++
 	}
-	if c < 0x80 || c&^0x7ff == 0xd800 || c&^1 == 0xfffe {
-		c = 0xfffd
+	switch {
+	case c > unicode.MaxRune: // no character: not part of a word
+		return unicode.MaxRune + 1, i
+	case c < 0x80 || c&^0x7ff == 0xd800 || c&^1 == 0xfffe:
+		return 0xfffd, i
 	}
-	return c, i
+	return rune(c), i
 }
 
 // Words returns the folded words of s, as the index holds them.

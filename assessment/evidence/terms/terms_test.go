@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	_ "modernc.org/sqlite"
@@ -97,7 +98,9 @@ func FuzzWords(f *testing.F) {
 			} else {
 				r, i = decode(text, i)
 			}
-			if r >= 0x500 && r != utf8.RuneError || r == 0 {
+			// Unassigned code points (no text holds them; SQLite's tables and Go's differ
+			// there) are not compared either.
+			if r >= 0x500 && r != utf8.RuneError || r == 0 || !assigned(r) {
 				t.Skip()
 			}
 		}
@@ -109,6 +112,10 @@ func FuzzWords(f *testing.F) {
 			t.Errorf("Append(%q) = %q: a double or leading space", text, joined)
 		}
 	})
+}
+
+func assigned(r rune) bool {
+	return unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S, unicode.Z, unicode.Cc, unicode.Cf, unicode.Co)
 }
 
 func BenchmarkAppend(b *testing.B) {
