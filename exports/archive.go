@@ -2,12 +2,14 @@ package exports
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"path"
 	"slices"
@@ -29,6 +31,11 @@ var (
 	maxArchiveEntries       = 32
 	maxMemberBytes    int64 = 1 << 30 // 1 GiB unpacked per member
 	maxArchiveBytes   int64 = 2 << 30 // 2 GiB unpacked in all
+	// The detections member is streamed, never held in memory: it may be larger (a
+	// gigabyte of dense evidence gives about 3 GB of it) but not absurdly so, and it must not
+	// unpack to more than maxDetectionsRatio times its packed size (a zip bomb does).
+	maxDetectionsBytes int64 = 256 << 30
+	maxDetectionsRatio int64 = 200
 )
 
 // Archive members. Every member but the manifest is listed in the manifest with its SHA-256.
@@ -56,6 +63,23 @@ var archiveTime = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 type Archive struct {
 	Snapshot store.Snapshot
 	Packs    []PackVersion
+	// Detections, when set, streams the detections instead of Snapshot.Detections (as
+	// store.SnapshotWith gives them, and as ReadArchive reads them: from the zip member, on
+	// each call, so the reader given to ReadArchive must stay open while it is used).
+	Detections store.DetectionIter
+}
+
+// EachDetection calls yield with each detection of the archive, in order.
+func (a *Archive) EachDetection(yield func(store.SnapshotDetection) error) error {
+	if a.Detections != nil {
+		return a.Detections(yield)
+	}
+	for _, d := range a.Snapshot.Detections {
+		if err := yield(d); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // PackVersion records a pack and the version of its law, as loaded when the archive was made.
@@ -100,7 +124,7 @@ func (a *Archive) members() ([]ManifestFile, [][]byte, error) {
 	}{
 		{memberAssessment, s.Assessment}, {memberAnswers, nonNil(s.Answers)}, {memberNotes, nonNil(s.Notes)},
 		{memberEvents, nonNil(s.Events)}, {memberEvidence, nonNil(s.Evidence)},
-		{memberDetections, nonNil(s.Detections)}, {memberPacks, nonNil(a.Packs)},
+		{memberDetections, nil}, {memberPacks, nonNil(a.Packs)},
 	}
 	if len(s.SignOffs) > 0 {
 		parts = append(parts, struct {
@@ -111,6 +135,14 @@ func (a *Archive) members() ([]ManifestFile, [][]byte, error) {
 	files := make([]ManifestFile, len(parts))
 	data := make([][]byte, len(parts))
 	for i, p := range parts {
+		if p.name == memberDetections { // streamed: hashed here, written by WriteArchive
+			h := &hashCounter{h: sha256.New()}
+			if err := a.writeDetections(h); err != nil {
+				return nil, nil, fmt.Errorf("encode %s: %w", p.name, err)
+			}
+			files[i] = ManifestFile{Name: p.name, Size: h.n, SHA256: hex.EncodeToString(h.h.Sum(nil))}
+			continue
+		}
 		b, err := archiveJSON(p.v)
 		if err != nil {
 			return nil, nil, fmt.Errorf("encode %s: %w", p.name, err)
@@ -142,6 +174,68 @@ func archiveJSON(v any) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// hashCounter hashes and counts what is written to it.
+type hashCounter struct {
+	h hash.Hash
+	n int64
+}
+
+func (c *hashCounter) Write(p []byte) (int, error) {
+	c.n += int64(len(p))
+	return c.h.Write(p)
+}
+
+// writeDetections writes the detections member: the bytes archiveJSON gives for the list
+// (indented by one space, no HTML escaping), one detection at a time.
+func (a *Archive) writeDetections(w io.Writer) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent(" ", " ")
+	n := 0
+	err := a.EachDetection(func(d store.SnapshotDetection) error {
+		buf.Reset()
+		if err := enc.Encode(d); err != nil {
+			return err
+		}
+		sep := ",\n "
+		if n == 0 {
+			sep = "[\n "
+		}
+		n++
+		bw.WriteString(sep)
+		_, err := bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		bw.WriteString("[]\n")
+	} else {
+		bw.WriteString("\n]\n")
+	}
+	return bw.Flush()
+}
+
+// putDetections streams the detections member into the zip, checking that it is the member
+// the manifest lists (the source is read twice, in one read transaction).
+func (a *Archive) putDetections(zw *zip.Writer, f ManifestFile) error {
+	fw, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: archiveTime})
+	if err != nil {
+		return err
+	}
+	h := &hashCounter{h: sha256.New()}
+	if err := a.writeDetections(io.MultiWriter(fw, h)); err != nil {
+		return err
+	}
+	if h.n != f.Size || hex.EncodeToString(h.h.Sum(nil)) != f.SHA256 {
+		return fmt.Errorf("the detections changed while the archive was written")
+	}
+	return nil
+}
+
 // WriteArchive writes the archive as a zip: manifest.json first, then the members. Member
 // times are fixed and the JSON is canonical, so the same assessment gives the same bytes.
 func WriteArchive(w io.Writer, a *Archive) error {
@@ -167,6 +261,12 @@ func WriteArchive(w io.Writer, a *Archive) error {
 		return fmt.Errorf("write archive: %w", err)
 	}
 	for i, f := range files {
+		if f.Name == memberDetections {
+			if err := a.putDetections(zw, f); err != nil {
+				return fmt.Errorf("write archive: %w", err)
+			}
+			continue
+		}
 		if err := put(f.Name, data[i]); err != nil {
 			return fmt.Errorf("write archive: %w", err)
 		}
@@ -177,7 +277,8 @@ func WriteArchive(w io.Writer, a *Archive) error {
 	return nil
 }
 
-// ReadArchive reads and checks an archive: only the known members, each at most once, safe
+// ReadArchive reads and checks an archive (the detections are checked here and streamed from
+// r when used: keep r open while the archive is used): only the known members, each at most once, safe
 // names, bounded sizes, every member's SHA-256 equal to the manifest's. A refusal is an
 // *ArchiveError naming the member at fault.
 func ReadArchive(r io.ReaderAt, size int64) (*Archive, error) {
@@ -191,41 +292,131 @@ func ReadArchive(r io.ReaderAt, size int64) (*Archive, error) {
 	if len(zr.File) > maxArchiveEntries {
 		return nil, refuse("the archive has %d members, more than the %d a dpia archive can have; refusing it", len(zr.File), maxArchiveEntries)
 	}
-	contents, err := readMembers(zr)
+	contents, dets, err := readMembers(zr)
 	if err != nil {
 		return nil, err
 	}
-	m, err := checkManifest(contents)
+	m, err := checkManifest(contents, dets)
 	if err != nil {
 		return nil, err
 	}
-	return decodeArchive(contents, m)
+	if dets == nil {
+		return nil, refuse("the archive has no %s", memberDetections)
+	}
+	a, err := decodeArchive(contents, m)
+	if err != nil {
+		return nil, err
+	}
+	{
+		want := manifestEntry(m, memberDetections)
+		a.Detections = func(yield func(store.SnapshotDetection) error) error { return streamDetections(dets, want, yield) }
+	}
+	return a, nil
 }
 
-// readMembers reads every member after checking its name and size.
-func readMembers(zr *zip.Reader) (map[string][]byte, error) {
+func manifestEntry(m *Manifest, name string) ManifestFile {
+	for _, f := range m.Files {
+		if f.Name == name {
+			return f
+		}
+	}
+	return ManifestFile{}
+}
+
+// hashMember hashes a member as it unpacks, refusing one that unpacks to more than limit.
+func hashMember(f *zip.File, limit int64) (ManifestFile, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return ManifestFile{}, refuse("archive member %s cannot be read: %v", f.Name, err)
+	}
+	defer rc.Close()
+	h := &hashCounter{h: sha256.New()}
+	if _, err := io.Copy(h, io.LimitReader(rc, limit+1)); err != nil {
+		return ManifestFile{}, refuse("archive member %s is damaged: %v", f.Name, err)
+	}
+	if h.n > limit {
+		return ManifestFile{}, refuse("archive member %s unpacks to more than %d bytes; refusing it", f.Name, limit)
+	}
+	return ManifestFile{Name: f.Name, Size: h.n, SHA256: hex.EncodeToString(h.h.Sum(nil))}, nil
+}
+
+// streamDetections decodes the detections member one detection at a time (unknown fields
+// refused, as everywhere in an archive), hashing it again on the way: a member that no
+// longer matches the manifest is refused, and the caller's transaction rolls back.
+func streamDetections(f *zip.File, want ManifestFile, yield func(store.SnapshotDetection) error) error {
+	rc, err := f.Open()
+	if err != nil {
+		return refuse("archive member %s cannot be read: %v", f.Name, err)
+	}
+	defer rc.Close()
+	h := &hashCounter{h: sha256.New()}
+	tee := io.TeeReader(io.LimitReader(rc, want.Size+1), h) // hashes what the decoder reads
+	dec := json.NewDecoder(tee)
+	dec.DisallowUnknownFields()
+	malformed := func(err error) error { return refuse("archive member %s is malformed: %v", f.Name, err) }
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
+		return malformed(fmt.Errorf("not a JSON list (%v)", err))
+	}
+	for n := 1; dec.More(); n++ {
+		var d store.SnapshotDetection
+		if err := dec.Decode(&d); err != nil {
+			return malformed(fmt.Errorf("detection %d: %w", n, err))
+		}
+		if err := yield(d); err != nil {
+			return err
+		}
+	}
+	if tok, err := dec.Token(); err != nil || tok != json.Delim(']') {
+		return malformed(fmt.Errorf("the list does not end (%v)", err))
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return malformed(errors.New("unexpected data after the JSON value"))
+	}
+	if _, err := io.Copy(io.Discard, tee); err != nil { // what the decoder has not read yet
+		return refuse("archive member %s is damaged: %v", f.Name, err)
+	}
+	if h.n != want.Size || hex.EncodeToString(h.h.Sum(nil)) != want.SHA256 {
+		return refuse("archive member %s does not match its SHA-256 in %s: the archive was altered or damaged", f.Name, memberManifest)
+	}
+	return nil
+}
+
+// readMembers reads every member after checking its name and size, except the detections,
+// which are only checked here and streamed later.
+func readMembers(zr *zip.Reader) (map[string][]byte, *zip.File, error) {
 	contents := map[string][]byte{}
+	var dets *zip.File
 	var total int64
 	for _, f := range zr.File {
 		if err := checkMemberName(f.Name); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		if _, dup := contents[f.Name]; dup {
-			return nil, refuse("archive member %s appears twice; refusing it", f.Name)
+		if _, dup := contents[f.Name]; dup || f.Name == memberDetections && dets != nil {
+			return nil, nil, refuse("archive member %s appears twice; refusing it", f.Name)
+		}
+		if f.Name == memberDetections {
+			if f.UncompressedSize64 > uint64(maxDetectionsBytes) {
+				return nil, nil, refuse("archive member %s unpacks to %d bytes, more than the %d allowed; refusing it", f.Name, f.UncompressedSize64, maxDetectionsBytes)
+			}
+			if f.UncompressedSize64 > uint64(maxMemberBytes) && f.UncompressedSize64/max(f.CompressedSize64, 1) > uint64(maxDetectionsRatio) {
+				return nil, nil, refuse("archive member %s unpacks to %d times its packed size (a zip bomb?); refusing it", f.Name, f.UncompressedSize64/max(f.CompressedSize64, 1))
+			}
+			dets = f
+			continue
 		}
 		if f.UncompressedSize64 > uint64(maxMemberBytes) {
-			return nil, refuse("archive member %s unpacks to %d bytes, more than the %d allowed; refusing it", f.Name, f.UncompressedSize64, maxMemberBytes)
+			return nil, nil, refuse("archive member %s unpacks to %d bytes, more than the %d allowed; refusing it", f.Name, f.UncompressedSize64, maxMemberBytes)
 		}
 		b, err := readMember(f)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if total += int64(len(b)); total > maxArchiveBytes {
-			return nil, refuse("the archive unpacks to more than %d bytes; refusing it", maxArchiveBytes)
+			return nil, nil, refuse("the archive unpacks to more than %d bytes; refusing it", maxArchiveBytes)
 		}
 		contents[f.Name] = b
 	}
-	return contents, nil
+	return contents, dets, nil
 }
 
 // checkMemberName refuses names that could point outside a folder (zip slip) and names that
@@ -259,8 +450,9 @@ func readMember(f *zip.File) ([]byte, error) {
 	return b, nil
 }
 
-// checkManifest parses the manifest and checks every member against it.
-func checkManifest(contents map[string][]byte) (*Manifest, error) {
+// checkManifest parses the manifest and checks every member against it (the detections by
+// hashing them as they unpack).
+func checkManifest(contents map[string][]byte, dets *zip.File) (*Manifest, error) {
 	raw, ok := contents[memberManifest]
 	if !ok {
 		return nil, refuse("the archive has no %s: it is not a dpia archive", memberManifest)
@@ -277,6 +469,17 @@ func checkManifest(contents map[string][]byte) (*Manifest, error) {
 	}
 	listed := map[string]bool{}
 	for _, f := range m.Files {
+		if f.Name == memberDetections && dets != nil {
+			got, err := hashMember(dets, maxDetectionsBytes)
+			if err != nil {
+				return nil, err
+			}
+			if got.SHA256 != f.SHA256 || got.Size != f.Size {
+				return nil, refuse("archive member %s does not match its SHA-256 in %s: the archive was altered or damaged", f.Name, memberManifest)
+			}
+			listed[f.Name] = true
+			continue
+		}
 		b, ok := contents[f.Name]
 		if !ok {
 			return nil, refuse("archive member %s is listed in %s but missing", f.Name, memberManifest)
@@ -291,6 +494,9 @@ func checkManifest(contents map[string][]byte) (*Manifest, error) {
 		if name != memberManifest && !listed[name] {
 			return nil, refuse("archive member %s is not listed in %s; refusing the archive", name, memberManifest)
 		}
+	}
+	if dets != nil && !listed[memberDetections] {
+		return nil, refuse("archive member %s is not listed in %s; refusing the archive", memberDetections, memberManifest)
 	}
 	return &m, nil
 }
@@ -316,8 +522,7 @@ func decodeArchive(contents map[string][]byte, m *Manifest) (*Archive, error) {
 		v    any
 	}{
 		{memberAssessment, &s.Assessment}, {memberAnswers, &s.Answers}, {memberNotes, &s.Notes},
-		{memberEvents, &s.Events}, {memberEvidence, &s.Evidence}, {memberDetections, &s.Detections},
-		{memberPacks, &a.Packs},
+		{memberEvents, &s.Events}, {memberEvidence, &s.Evidence}, {memberPacks, &a.Packs},
 	}
 	for _, p := range parts {
 		b, ok := contents[p.name]

@@ -4,6 +4,9 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -81,14 +84,18 @@ func TestArchiveRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ReadArchive: %v", err)
 	}
-	if len(a.Packs) != 1 || a.Packs[0].Version != "2016/679" || len(a.Snapshot.Detections) != 1 {
-		t.Fatalf("archive content: %+v", a.Packs)
+	var dets []store.SnapshotDetection
+	if err := a.EachDetection(func(d store.SnapshotDetection) error { dets = append(dets, d); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Packs) != 1 || a.Packs[0].Version != "2016/679" || len(dets) != 1 {
+		t.Fatalf("archive content: %+v, %d detections", a.Packs, len(dets))
 	}
 	dst := openStore(t)
 	if _, err := dst.CreateAssessment(ctx, store.NewAssessment{Name: "first"}, "x"); err != nil {
 		t.Fatal(err)
 	}
-	if err := dst.Restore(ctx, a.Snapshot); err != nil {
+	if err := dst.RestoreWith(ctx, a.Snapshot, a.EachDetection); err != nil {
 		t.Fatalf("Restore: %v", err)
 	}
 	if v, err := dst.VerifyLog(ctx, id); err != nil || !v.OK {
@@ -203,5 +210,143 @@ func TestArchiveHugeMember(t *testing.T) {
 	zw.Close()
 	if _, err := readArchive(b.Bytes()); err == nil {
 		t.Fatal("a member larger than its header says was accepted")
+	}
+}
+
+// TestArchiveDetectionsStreamed: the detections member written one detection at a time is
+// byte for byte the JSON of the whole list (HTML characters unescaped, as before), and a
+// detections member is checked while it streams: tampered, malformed after a consistent
+// manifest, or a zip bomb.
+func TestArchiveDetectionsStreamed(t *testing.T) {
+	for _, n := range []int{0, 1, 3, 2500} {
+		var list []store.SnapshotDetection
+		for i := range n {
+			list = append(list, store.SnapshotDetection{File: fmt.Sprintf("a<b>&%d.csv", i%7), Type: "email", Line: int64(i),
+				Sheet: "Лист 1", Col: "e\"mail\u2028", Confidence: 0.9, Preview: "u***@e***.kz", Key: fmt.Sprintf("k%d", i)})
+		}
+		want, err := archiveJSON(nonNil(list))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got bytes.Buffer
+		a := &Archive{Snapshot: store.Snapshot{Detections: list}}
+		if err := a.writeDetections(&got); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Bytes(), want) {
+			t.Fatalf("%d detections: streamed %q, want %q", n, got.String()[:min(got.Len(), 200)], want[:min(len(want), 200)])
+		}
+	}
+
+	_, _, data := sourceArchive(t)
+	// Malformed detections with a manifest that matches them: accepted by ReadArchive (the
+	// hash is right), refused while streaming.
+	bad := []byte(`[{"file": "x.csv", "type": "email", "surprise": 1}]` + "\n")
+	forged := rezip(t, data, func(n string, b []byte) []byte {
+		switch n {
+		case "detections.json":
+			return bad
+		case "manifest.json":
+			var m Manifest
+			json.Unmarshal(b, &m)
+			for i := range m.Files {
+				if m.Files[i].Name == "detections.json" {
+					sum := sha256.Sum256(bad)
+					m.Files[i].Size, m.Files[i].SHA256 = int64(len(bad)), hex.EncodeToString(sum[:])
+				}
+			}
+			out, _ := archiveJSON(m)
+			return out
+		}
+		return b
+	}, nil)
+	a, err := readArchive(forged)
+	if err != nil {
+		t.Fatalf("ReadArchive: %v", err)
+	}
+	err = a.EachDetection(func(store.SnapshotDetection) error { return nil })
+	var ae *ArchiveError
+	if !errors.As(err, &ae) || !strings.Contains(err.Error(), "detections.json is malformed") || !strings.Contains(err.Error(), "surprise") {
+		t.Fatalf("streaming malformed detections: %v", err)
+	}
+	// Restoring it fails whole: nothing of the assessment is left.
+	dst := openStore(t)
+	if err := dst.RestoreWith(context.Background(), a.Snapshot, a.EachDetection); err == nil {
+		t.Fatal("an archive with malformed detections was restored")
+	}
+	if list, _ := dst.ListAssessments(context.Background(), true); len(list) != 0 {
+		t.Fatalf("a failed restore left %d assessments", len(list))
+	}
+
+	tampered := rezip(t, data, func(n string, b []byte) []byte {
+		if n == "detections.json" {
+			return bytes.Replace(b, []byte(`"email"`), []byte(`"phone"`), 1)
+		}
+		return b
+	}, nil)
+	if _, err := readArchive(tampered); err == nil || !strings.Contains(err.Error(), "detections.json does not match its SHA-256") {
+		t.Fatalf("tampered detections: %v", err)
+	}
+
+	// A detections member far larger than the in-memory limit is streamed, unless it
+	// unpacks to more than maxDetectionsRatio times its packed size.
+	old := maxMemberBytes
+	maxMemberBytes = 1 << 20
+	defer func() { maxMemberBytes = old }()
+	bomb := rezip(t, data, func(n string, b []byte) []byte {
+		if n == "detections.json" {
+			return append([]byte("["), bytes.Repeat([]byte(" "), 10<<20)...)
+		}
+		return b
+	}, nil)
+	if _, err := readArchive(bomb); err == nil || !strings.Contains(err.Error(), "times its packed size") {
+		t.Fatalf("zip bomb as detections.json: %v", err)
+	}
+}
+
+// TestArchiveLargeDetections: a detections member larger than what is read into memory is
+// streamed on import and restored whole.
+func TestArchiveLargeDetections(t *testing.T) {
+	ctx := context.Background()
+	_, id, data := sourceArchive(t)
+	a, err := readArchive(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first store.SnapshotDetection
+	a.EachDetection(func(d store.SnapshotDetection) error { first = d; return nil })
+	const n = 3000
+	a.Detections = func(yield func(store.SnapshotDetection) error) error {
+		for i := range n {
+			d := first
+			d.Line = int64(i + 1)
+			if err := yield(d); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	var big bytes.Buffer
+	if err := WriteArchive(&big, a); err != nil {
+		t.Fatal(err)
+	}
+	old := maxMemberBytes
+	maxMemberBytes = 64 << 10 // detections.json is about 600 KB
+	defer func() { maxMemberBytes = old }()
+	b, err := readArchive(big.Bytes())
+	if err != nil {
+		t.Fatalf("ReadArchive: %v", err)
+	}
+	dst := openStore(t)
+	if err := dst.RestoreWith(ctx, b.Snapshot, b.EachDetection); err != nil {
+		t.Fatalf("RestoreWith: %v", err)
+	}
+	var count, sum int64
+	if err := dst.DB().QueryRow(`SELECT count(*), sum(line) FROM evidence_detections`).Scan(&count, &sum); err != nil || count != n || sum != n*(n+1)/2 {
+		t.Fatalf("restored %d detections (line sum %d, %v), want %d", count, sum, err, n)
+	}
+	// And it exports again to the same bytes.
+	if again := archiveOf(t, dst, id); !bytes.Equal(again, big.Bytes()) {
+		t.Fatal("re-exported archive differs")
 	}
 }

@@ -79,6 +79,18 @@ func (b *DetectionBlocks) Blocks() [][]byte {
 	return out
 }
 
+// full reports whether more than one block is held, so all but the last are complete.
+func (b *DetectionBlocks) full() bool { return len(b.blocks) > 1 }
+
+// drop forgets the first n blocks (already stored).
+func (b *DetectionBlocks) drop(n int) {
+	if n >= len(b.blocks) {
+		b.blocks, b.n = nil, 0
+		return
+	}
+	b.blocks = append(b.blocks[:0], b.blocks[n:]...)
+}
+
 // InsertDetectionBlocks stores encoded blocks of one evidence file, in order.
 func InsertDetectionBlocks(ctx context.Context, tx *sql.Tx, fileID int64, blocks [][]byte) error {
 	for _, blk := range blocks {

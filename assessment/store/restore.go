@@ -103,24 +103,64 @@ type SnapshotDetection struct {
 
 // Snapshot reads a complete copy of an assessment in one read transaction. Lists come in a
 // stable order (answers and notes by question, events by seq, evidence by path, detections
-// by file and insertion), so two snapshots of the same data are equal.
+// by file and insertion), so two snapshots of the same data are equal. It holds every
+// detection in memory; SnapshotWith streams them.
 func (s *SQLite) Snapshot(ctx context.Context, id string) (Snapshot, error) {
+	var out Snapshot
+	err := s.SnapshotWith(ctx, id, func(snap Snapshot, each DetectionIter) error {
+		snap.Detections = []SnapshotDetection{}
+		err := each(func(d SnapshotDetection) error {
+			snap.Detections = append(snap.Detections, d)
+			return nil
+		})
+		out = snap
+		return err
+	})
+	return out, err
+}
+
+// SnapshotRecords is Snapshot without the detections (Detections is nil): what sign-off and
+// verification need, without reading millions of detections.
+func (s *SQLite) SnapshotRecords(ctx context.Context, id string) (Snapshot, error) {
+	var out Snapshot
+	err := s.SnapshotWith(ctx, id, func(snap Snapshot, _ DetectionIter) error {
+		out = snap
+		return nil
+	})
+	return out, err
+}
+
+// DetectionIter calls yield with each detection of a snapshot, in order, until yield
+// returns an error (which it returns).
+type DetectionIter func(yield func(SnapshotDetection) error) error
+
+// SnapshotWith reads a snapshot without its detections in one read transaction and calls fn
+// with it and an iterator over the detections (by file path, in file order), which reads
+// them from the same transaction and may be called more than once while fn runs. A large
+// evidence index has millions of detections: they are never all in memory.
+func (s *SQLite) SnapshotWith(ctx context.Context, id string, fn func(Snapshot, DetectionIter) error) error {
 	op := fmt.Sprintf("snapshot assessment %q", id)
 	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
-		return Snapshot{}, s.fail(op, err)
+		return s.fail(op, err)
 	}
 	defer tx.Rollback()
 	var snap Snapshot
 	steps := []func(context.Context, *sql.Tx, string, *Snapshot) error{
-		snapAssessment, snapAnswers, snapNotes, snapEvents, snapEvidence, snapDetections, snapSignOffs,
+		snapAssessment, snapAnswers, snapNotes, snapEvents, snapEvidence, snapSignOffs,
 	}
 	for _, step := range steps {
 		if err := step(ctx, tx, id, &snap); err != nil {
-			return Snapshot{}, s.fail(op, err)
+			return s.fail(op, err)
 		}
 	}
-	return snap, nil
+	each := func(yield func(SnapshotDetection) error) error {
+		if err := snapDetections(ctx, tx, id, yield); err != nil {
+			return fmt.Errorf("%s: %w", op, err)
+		}
+		return nil
+	}
+	return fn(snap, each)
 }
 
 func snapAssessment(ctx context.Context, tx *sql.Tx, id string, snap *Snapshot) error {
@@ -209,8 +249,9 @@ func snapEvidence(ctx context.Context, tx *sql.Tx, id string, snap *Snapshot) er
 	})
 }
 
-func snapDetections(ctx context.Context, tx *sql.Tx, id string, snap *Snapshot) error {
-	snap.Detections = []SnapshotDetection{}
+// snapDetections calls yield with the detections of an assessment's files, by path and in
+// file order, decoding one file's blocks at a time.
+func snapDetections(ctx context.Context, tx *sql.Tx, id string, yield func(SnapshotDetection) error) error {
 	type file struct {
 		id   int64
 		path string
@@ -228,11 +269,15 @@ func snapDetections(ctx context.Context, tx *sql.Tx, id string, snap *Snapshot) 
 		return err
 	}
 	for _, f := range files {
+		var yerr error
 		err := FileDetections(ctx, tx, f.id, func(d Detection) bool {
-			snap.Detections = append(snap.Detections, SnapshotDetection{File: f.path, Type: d.Type, Line: d.Line,
-				Page: d.Page, Sheet: d.Sheet, Row: d.Row, Col: d.Col, Confidence: d.Confidence, Preview: d.Preview, Key: d.Key})
-			return true
+			yerr = yield(SnapshotDetection{File: f.path, Type: d.Type, Line: d.Line, Page: d.Page, Sheet: d.Sheet,
+				Row: d.Row, Col: d.Col, Confidence: d.Confidence, Preview: d.Preview, Key: d.Key})
+			return yerr == nil
 		})
+		if yerr != nil {
+			return yerr
+		}
 		if err != nil {
 			return err
 		}
@@ -263,6 +308,20 @@ func eachRow(ctx context.Context, tx *sql.Tx, query, id string, fn func(*sql.Row
 // log. The id must be free: the event hashes cover it, so a copy cannot take another id; an
 // existing id is an error wrapping ErrExists.
 func (s *SQLite) Restore(ctx context.Context, snap Snapshot) error {
+	return s.RestoreWith(ctx, snap, func(yield func(SnapshotDetection) error) error {
+		for _, d := range snap.Detections {
+			if err := yield(d); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// RestoreWith is Restore with the detections read from an iterator (snap.Detections is
+// ignored), inside the same transaction: an archive's detections are never all in memory.
+// An error from the iterator rolls everything back.
+func (s *SQLite) RestoreWith(ctx context.Context, snap Snapshot, detections DetectionIter) error {
 	id := snap.Assessment.ID
 	op := fmt.Sprintf("restore assessment %q", id)
 	if err := checkSnapshot(snap); err != nil {
@@ -277,7 +336,11 @@ func (s *SQLite) Restore(ctx context.Context, snap Snapshot) error {
 			return err
 		}
 		steps := []func(context.Context, *sql.Tx, Snapshot) error{
-			restoreAssessment, restoreEntries, restoreEvents, restoreEvidence, restoreSignOffs,
+			restoreAssessment, restoreEntries, restoreEvents,
+			func(ctx context.Context, tx *sql.Tx, snap Snapshot) error {
+				return restoreEvidence(ctx, tx, snap, detections)
+			},
+			restoreSignOffs,
 		}
 		for _, step := range steps {
 			if err := step(ctx, tx, snap); err != nil {
@@ -374,7 +437,7 @@ func restoreEvents(ctx context.Context, tx *sql.Tx, snap Snapshot) error {
 	return nil
 }
 
-func restoreEvidence(ctx context.Context, tx *sql.Tx, snap Snapshot) error {
+func restoreEvidence(ctx context.Context, tx *sql.Tx, snap Snapshot, detections DetectionIter) error {
 	ids := make(map[string]int64, len(snap.Evidence))
 	for _, f := range snap.Evidence {
 		counts := f.Counts
@@ -394,27 +457,44 @@ func restoreEvidence(ctx context.Context, tx *sql.Tx, snap Snapshot) error {
 			return err
 		}
 	}
-	// Detections are written in blocks per file (schema migration 6), each file's in the
-	// snapshot's order.
-	blocks := map[int64]*DetectionBlocks{}
-	var order []int64
-	for i, d := range snap.Detections {
-		fileID, ok := ids[d.File]
-		if !ok {
-			return fmt.Errorf("detection %d names evidence file %q, which the snapshot does not hold", i+1, d.File)
+	// Detections are written in blocks (schema migration 6) as they come, each block as soon
+	// as it is full: memory holds one block, however many detections the archive has.
+	var blocks DetectionBlocks
+	current, n := int64(-1), 0
+	flush := func(all bool) error {
+		bs := blocks.Blocks()
+		if !all && len(bs) > 0 {
+			bs = bs[:len(bs)-1] // the last block may still fill up
 		}
-		b := blocks[fileID]
-		if b == nil {
-			b = &DetectionBlocks{}
-			blocks[fileID] = b
-			order = append(order, fileID)
+		if len(bs) == 0 {
+			return nil
 		}
-		b.Add(d.Type, d.Line, d.Page, d.Sheet, d.Row, d.Col, d.Confidence, d.Preview, d.Key)
-	}
-	for _, fileID := range order {
-		if err := InsertDetectionBlocks(ctx, tx, fileID, blocks[fileID].Blocks()); err != nil {
+		if err := InsertDetectionBlocks(ctx, tx, current, bs); err != nil {
 			return fmt.Errorf("insert detections: %w", err)
 		}
+		blocks.drop(len(bs))
+		return nil
 	}
-	return nil
+	err := detections(func(d SnapshotDetection) error {
+		n++
+		fileID, ok := ids[d.File]
+		if !ok {
+			return fmt.Errorf("detection %d names evidence file %q, which the snapshot does not hold", n, d.File)
+		}
+		if fileID != current {
+			if err := flush(true); err != nil {
+				return err
+			}
+			current = fileID
+		}
+		blocks.Add(d.Type, d.Line, d.Page, d.Sheet, d.Row, d.Col, d.Confidence, d.Preview, d.Key)
+		if blocks.full() {
+			return flush(false)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return flush(true)
 }

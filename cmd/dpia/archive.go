@@ -18,12 +18,11 @@ import (
 
 // exportArchive writes an assessment's archive (see exports.WriteArchive) to path, atomically.
 func (s *session) exportArchive(ctx context.Context, as store.Assessment, path string) error {
-	snap, err := s.st.Snapshot(ctx, as.ID)
-	if err != nil {
-		return err
-	}
-	arch := &exports.Archive{Snapshot: snap, Packs: packVersions(s.set)}
-	return exports.WriteFileAtomic(path, 0o600, func(w io.Writer) error { return exports.WriteArchive(w, arch) })
+	// The detections are streamed from the snapshot's read transaction, never all in memory.
+	return s.st.SnapshotWith(ctx, as.ID, func(snap store.Snapshot, each store.DetectionIter) error {
+		arch := &exports.Archive{Snapshot: snap, Packs: packVersions(s.set), Detections: each}
+		return exports.WriteFileAtomic(path, 0o600, func(w io.Writer) error { return exports.WriteArchive(w, arch) })
+	})
 }
 
 // isArchive reports whether a file is a zip archive: by its .zip name or its first bytes.
@@ -45,12 +44,13 @@ func isArchive(path string) bool {
 // prints the id. It warns on standard error when a pack's law version differs from the one
 // the archive was made with.
 func (a *app) importArchive(ctx context.Context, s *session, path string) error {
-	arch, err := readArchiveFile(path)
+	arch, done, err := readArchiveFile(path)
 	if err != nil {
 		return err
 	}
+	defer done()
 	id := arch.Snapshot.Assessment.ID
-	if err := s.st.Restore(ctx, arch.Snapshot); err != nil {
+	if err := s.st.RestoreWith(ctx, arch.Snapshot, arch.EachDetection); err != nil {
 		if errors.Is(err, store.ErrExists) {
 			return fmt.Errorf("assessment %s from %s already exists in this workspace; an archive keeps its assessment id "+
 				"(the event log's hashes cover it), so import it into another workspace, or copy the answers with "+
@@ -99,20 +99,22 @@ func packDrift(archived, here []exports.PackVersion) []string {
 
 // readArchiveFile opens and reads an archive (see exports.ReadArchive). A file that cannot be
 // opened is an error naming it; an archive ReadArchive refuses is an error wrapping its
-// *exports.ArchiveError, which names the member at fault.
-func readArchiveFile(path string) (*exports.Archive, error) {
+// *exports.ArchiveError, which names the member at fault. The file stays open for the
+// archive's detections, which are streamed from it: call done when finished with it.
+func readArchiveFile(path string) (arch *exports.Archive, done func(), err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("open archive %s: %w", path, err)
+		return nil, nil, fmt.Errorf("open archive %s: %w", path, err)
 	}
-	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("open archive %s: %w", path, err)
+		f.Close()
+		return nil, nil, fmt.Errorf("open archive %s: %w", path, err)
 	}
-	arch, err := exports.ReadArchive(f, st.Size())
+	arch, err = exports.ReadArchive(f, st.Size())
 	if err != nil {
-		return nil, fmt.Errorf("archive %s refused: %w", path, err)
+		f.Close()
+		return nil, nil, fmt.Errorf("archive %s refused: %w", path, err)
 	}
-	return arch, nil
+	return arch, func() { f.Close() }, nil
 }

@@ -228,7 +228,7 @@ func (s *session) prepareSignOff(ctx context.Context, id string, now time.Time) 
 		return nil, fmt.Errorf("the event log of %s does not verify, so it cannot be signed: %s", id, v.Problem)
 	}
 	st := &signedState{as: as, decisions: d}
-	if st.snap, err = s.st.Snapshot(ctx, id); err != nil {
+	if st.snap, err = s.st.SnapshotRecords(ctx, id); err != nil {
 		return nil, err
 	}
 	if st.version, err = s.st.Version(ctx, id); err != nil {

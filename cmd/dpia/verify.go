@@ -336,7 +336,7 @@ func keyFingerprint(m *signoff.Manifest) string {
 // the answers and notes, the evidence list and the packs (a pack change is a note: the
 // assessment is unchanged, but grading it again may differ).
 func (a *app) verifyCurrent(ctx context.Context, v *verifier, st *store.SQLite, id string, rec store.SignOff, m *signoff.Manifest) error {
-	snap, err := st.Snapshot(ctx, id)
+	snap, err := st.SnapshotRecords(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -387,10 +387,21 @@ func verifyEvidenceOnDisk(ctx context.Context, v *verifier, st *store.SQLite, id
 // place in the log) and, with --signoff DIR, that folder's signed manifest against the log.
 func (a *app) verifyArchive(path string, fl verifyFlags) error {
 	v := &verifier{}
-	arch, err := readArchiveFile(path)
+	arch, done, err := readArchiveFile(path)
 	var refused *exports.ArchiveError
 	if err != nil && !errors.As(err, &refused) {
 		return err
+	}
+	if err == nil {
+		defer done()
+		// The detections are streamed: read them through once to check every one parses.
+		n := 0
+		if derr := arch.EachDetection(func(store.SnapshotDetection) error { n++; return nil }); derr != nil {
+			if !errors.As(derr, &refused) {
+				return derr
+			}
+			err = derr
+		}
 	}
 	if err != nil {
 		v.fail("archive", refused.Error())
