@@ -206,6 +206,47 @@ func FileDetections(ctx context.Context, q Querier, fileID int64, fn func(Detect
 	return rows.Err()
 }
 
+// AssessmentDetections calls yield with every stored detection of an assessment's evidence
+// files, by file path and in file order, until yield returns an error (which it returns).
+// One file's blocks are decoded at a time.
+func AssessmentDetections(ctx context.Context, q Querier, id string, yield func(path string, d Detection) error) error {
+	type file struct {
+		id   int64
+		path string
+	}
+	var files []file
+	rows, err := q.QueryContext(ctx, `SELECT id, path FROM evidence_files WHERE assessment_id = ? ORDER BY path`, id)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var f file
+		if err := rows.Scan(&f.id, &f.path); err != nil {
+			rows.Close()
+			return err
+		}
+		files = append(files, f)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, f := range files {
+		var yerr error
+		err := FileDetections(ctx, q, f.id, func(d Detection) bool {
+			yerr = yield(f.path, d)
+			return yerr == nil
+		})
+		if yerr != nil {
+			return yerr
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // decodeBlock calls fn with each detection of a block; false when fn asked to stop.
 func decodeBlock(data string, fn func(Detection) bool) (bool, error) {
 	if !gjson.Valid(data) {

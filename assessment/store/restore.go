@@ -250,39 +250,12 @@ func snapEvidence(ctx context.Context, tx *sql.Tx, id string, snap *Snapshot) er
 }
 
 // snapDetections calls yield with the detections of an assessment's files, by path and in
-// file order, decoding one file's blocks at a time.
+// file order.
 func snapDetections(ctx context.Context, tx *sql.Tx, id string, yield func(SnapshotDetection) error) error {
-	type file struct {
-		id   int64
-		path string
-	}
-	var files []file
-	err := eachRow(ctx, tx, `SELECT id, path FROM evidence_files WHERE assessment_id = ? ORDER BY path`, id, func(r *sql.Rows) error {
-		var f file
-		if err := r.Scan(&f.id, &f.path); err != nil {
-			return err
-		}
-		files = append(files, f)
-		return nil
+	return AssessmentDetections(ctx, tx, id, func(path string, d Detection) error {
+		return yield(SnapshotDetection{File: path, Type: d.Type, Line: d.Line, Page: d.Page, Sheet: d.Sheet,
+			Row: d.Row, Col: d.Col, Confidence: d.Confidence, Preview: d.Preview, Key: d.Key})
 	})
-	if err != nil {
-		return err
-	}
-	for _, f := range files {
-		var yerr error
-		err := FileDetections(ctx, tx, f.id, func(d Detection) bool {
-			yerr = yield(SnapshotDetection{File: f.path, Type: d.Type, Line: d.Line, Page: d.Page, Sheet: d.Sheet,
-				Row: d.Row, Col: d.Col, Confidence: d.Confidence, Preview: d.Preview, Key: d.Key})
-			return yerr == nil
-		})
-		if yerr != nil {
-			return yerr
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // eachRow runs query with one id argument and calls fn for each row.

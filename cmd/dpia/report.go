@@ -273,40 +273,17 @@ func locationOf(d store.Detection) location {
 // they were found.
 func detectionRows(ctx context.Context, db *sql.DB, id string) exports.DetectionSource {
 	return func(yield func(exports.Detection) error) error {
-		type file struct {
-			id   int64
-			path string
-		}
-		var files []file
-		rows, err := db.QueryContext(ctx, `SELECT id, path FROM evidence_files WHERE assessment_id = ? ORDER BY path`, id)
-		if err != nil {
+		var yerr error
+		err := store.AssessmentDetections(ctx, db, id, func(path string, d store.Detection) error {
+			yerr = yield(exports.Detection{File: path, Type: d.Type, Where: locationOf(d).String(),
+				Confidence: d.Confidence, Preview: d.Preview})
+			return yerr
+		})
+		switch {
+		case yerr != nil:
+			return yerr
+		case err != nil && !errors.Is(err, context.Canceled):
 			return fmt.Errorf("read detections of %s: %w", id, err)
-		}
-		for rows.Next() {
-			var f file
-			if err := rows.Scan(&f.id, &f.path); err != nil {
-				rows.Close()
-				return fmt.Errorf("read detections of %s: %w", id, err)
-			}
-			files = append(files, f)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return fmt.Errorf("read detections of %s: %w", id, err)
-		}
-		for _, f := range files {
-			var yerr error
-			err := store.FileDetections(ctx, db, f.id, func(d store.Detection) bool {
-				yerr = yield(exports.Detection{File: f.path, Type: d.Type, Where: locationOf(d).String(),
-					Confidence: d.Confidence, Preview: d.Preview})
-				return yerr == nil
-			})
-			switch {
-			case yerr != nil:
-				return yerr
-			case err != nil && !errors.Is(err, context.Canceled):
-				return fmt.Errorf("read detections of %s: %w", id, err)
-			}
 		}
 		return ctx.Err()
 	}
