@@ -96,6 +96,21 @@ func TestRedactStoresNoRawValues(t *testing.T) {
 		if bytes.Contains(redactedBytes, []byte(v)) {
 			t.Errorf("raw value %q is in the redacted workspace database", v)
 		}
+		// The full-text index holds folded words ("иванов"), which the byte check above
+		// would not see: ask the index for the value as a phrase.
+		match := FTSQuery(v)
+		count := func(st *store.SQLite) (n int) {
+			if err := st.DB().QueryRow(`SELECT count(*) FROM evidence_words WHERE evidence_words MATCH ?`, match).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if count(plainSt) == 0 {
+			t.Errorf("%q (%s) is not in the unredacted index: the test proves nothing for it", v, match)
+		}
+		if n := count(st); n != 0 {
+			t.Errorf("raw value %q (%s) is in the redacted full-text index: %d chunks", v, match, n)
+		}
 	}
 	// Redaction changes the text, never the detections.
 	pf, _ := plain.Files(ctx, plainID)
