@@ -11,10 +11,13 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"math"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/dpia-tool/dpia/assessment/store"
 )
@@ -189,23 +192,19 @@ func (c *hashCounter) Write(p []byte) (int, error) {
 // (indented by one space, no HTML escaping), one detection at a time.
 func (a *Archive) writeDetections(w io.Writer) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent(" ", " ")
+	var buf []byte
 	n := 0
 	err := a.EachDetection(func(d store.SnapshotDetection) error {
-		buf.Reset()
-		if err := enc.Encode(d); err != nil {
-			return err
-		}
 		sep := ",\n "
 		if n == 0 {
 			sep = "[\n "
 		}
 		n++
-		bw.WriteString(sep)
-		_, err := bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+		var err error
+		if buf, err = appendDetectionJSON(append(buf[:0], sep...), d); err != nil {
+			return err
+		}
+		_, err = bw.Write(buf)
 		return err
 	})
 	if err != nil {
@@ -217,6 +216,99 @@ func (a *Archive) writeDetections(w io.Writer) error {
 		bw.WriteString("\n]\n")
 	}
 	return bw.Flush()
+}
+
+// appendDetectionJSON appends d as encoding/json writes it as an element of the archive's
+// indented list (checked against encoding/json by TestDetectionJSON and FuzzDetectionJSON):
+// reflection and re-indenting were most of the time of exporting millions of detections.
+func appendDetectionJSON(b []byte, d store.SnapshotDetection) ([]byte, error) {
+	b = append(b, "{\n  \"file\": "...)
+	b = appendJSONString(b, d.File)
+	b = append(b, ",\n  \"type\": "...)
+	b = appendJSONString(b, d.Type)
+	b = append(b, ",\n  \"line\": "...)
+	b = strconv.AppendInt(b, d.Line, 10)
+	b = append(b, ",\n  \"page\": "...)
+	b = strconv.AppendInt(b, d.Page, 10)
+	b = append(b, ",\n  \"sheet\": "...)
+	b = appendJSONString(b, d.Sheet)
+	b = append(b, ",\n  \"row\": "...)
+	b = strconv.AppendInt(b, d.Row, 10)
+	b = append(b, ",\n  \"col\": "...)
+	b = appendJSONString(b, d.Col)
+	b = append(b, ",\n  \"confidence\": "...)
+	f := d.Confidence
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return nil, fmt.Errorf("detection confidence %v cannot be written as JSON", f)
+	}
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if n := len(b); format == 'e' && n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+		b[n-2] = b[n-1] // e-07 → e-7, as encoding/json writes it
+		b = b[:n-1]
+	}
+	b = append(b, ",\n  \"preview\": "...)
+	b = appendJSONString(b, d.Preview)
+	b = append(b, ",\n  \"key\": "...)
+	b = appendJSONString(b, d.Key)
+	return append(b, "\n }"...), nil
+}
+
+// appendJSONString appends s quoted as encoding/json does without HTML escaping: short
+// escapes for \b \f \n \r \t, \u00XX for other control bytes, U+FFFD for invalid UTF-8,
+// and U+2028 and U+2029 escaped.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }
 
 // putDetections streams the detections member into the zip, checking that it is the member

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -349,4 +350,58 @@ func TestArchiveLargeDetections(t *testing.T) {
 	if again := archiveOf(t, dst, id); !bytes.Equal(again, big.Bytes()) {
 		t.Fatal("re-exported archive differs")
 	}
+}
+
+// encodingJSONElement is how encoding/json writes d as an element of the archive's list.
+func encodingJSONElement(t testing.TB, d store.SnapshotDetection) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent(" ", " ")
+	if err := enc.Encode(d); err != nil {
+		t.Fatal(err)
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+}
+
+func TestDetectionJSON(t *testing.T) {
+	strs := []string{"", "plain", `q"uote\back`, "\b\f\n\r\t\x00\x01\x1f\x7f", "<a href='x'>&amp;</a>", "Лист 1 Қазақ",
+		"x\u2028y\u2029z", "bad\xffutf\xc3", "emoji 😀", "\u00e9\u0301"}
+	floats := []float64{0, 1, 0.95, 0.5, 1e-7, 1.5e-7, 1e-6, 123456789, 1e20, 1e21, 1.5e300, -0.25, 5e-324}
+	for i, s := range strs {
+		for j, f := range floats {
+			d := store.SnapshotDetection{File: s, Type: strs[(i+1)%len(strs)], Line: int64(i*j - 3), Page: int64(j),
+				Sheet: strs[(i+2)%len(strs)], Row: -int64(i), Col: s, Confidence: f, Preview: strs[(i+3)%len(strs)], Key: s}
+			got, err := appendDetectionJSON(nil, d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := encodingJSONElement(t, d); !bytes.Equal(got, want) {
+				t.Fatalf("appendDetectionJSON(%+v)\n got %q\nwant %q", d, got, want)
+			}
+		}
+	}
+}
+
+func FuzzDetectionJSON(f *testing.F) {
+	f.Add("a.csv", "email", int64(3), "Sheet", "col", 0.95, "u***@e***.kz", "k1")
+	f.Add("\x00<>&\u2028\xff", "", int64(-1), "\b\f", "\"\\", 1e-7, "", "")
+	f.Fuzz(func(t *testing.T, file, typ string, line int64, sheet, col string, conf float64, preview, key string) {
+		d := store.SnapshotDetection{File: file, Type: typ, Line: line, Page: line / 3, Sheet: sheet, Row: line * 7,
+			Col: col, Confidence: conf, Preview: preview, Key: key}
+		got, err := appendDetectionJSON(nil, d)
+		if math.IsNaN(conf) || math.IsInf(conf, 0) {
+			if err == nil {
+				t.Fatal("NaN or infinity written")
+			}
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := encodingJSONElement(t, d); !bytes.Equal(got, want) {
+			t.Fatalf("got %q\nwant %q", got, want)
+		}
+	})
 }
