@@ -17,7 +17,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/dpia-tool/dpia/assessment/store"
 )
@@ -223,19 +222,19 @@ func (a *Archive) writeDetections(w io.Writer) error {
 // reflection and re-indenting were most of the time of exporting millions of detections.
 func appendDetectionJSON(b []byte, d store.SnapshotDetection) ([]byte, error) {
 	b = append(b, "{\n  \"file\": "...)
-	b = appendJSONString(b, d.File)
+	b = store.AppendJSONString(b, d.File)
 	b = append(b, ",\n  \"type\": "...)
-	b = appendJSONString(b, d.Type)
+	b = store.AppendJSONString(b, d.Type)
 	b = append(b, ",\n  \"line\": "...)
 	b = strconv.AppendInt(b, d.Line, 10)
 	b = append(b, ",\n  \"page\": "...)
 	b = strconv.AppendInt(b, d.Page, 10)
 	b = append(b, ",\n  \"sheet\": "...)
-	b = appendJSONString(b, d.Sheet)
+	b = store.AppendJSONString(b, d.Sheet)
 	b = append(b, ",\n  \"row\": "...)
 	b = strconv.AppendInt(b, d.Row, 10)
 	b = append(b, ",\n  \"col\": "...)
-	b = appendJSONString(b, d.Col)
+	b = store.AppendJSONString(b, d.Col)
 	b = append(b, ",\n  \"confidence\": "...)
 	f := d.Confidence
 	if math.IsNaN(f) || math.IsInf(f, 0) {
@@ -251,64 +250,10 @@ func appendDetectionJSON(b []byte, d store.SnapshotDetection) ([]byte, error) {
 		b = b[:n-1]
 	}
 	b = append(b, ",\n  \"preview\": "...)
-	b = appendJSONString(b, d.Preview)
+	b = store.AppendJSONString(b, d.Preview)
 	b = append(b, ",\n  \"key\": "...)
-	b = appendJSONString(b, d.Key)
+	b = store.AppendJSONString(b, d.Key)
 	return append(b, "\n }"...), nil
-}
-
-// appendJSONString appends s quoted as encoding/json does without HTML escaping: short
-// escapes for \b \f \n \r \t, \u00XX for other control bytes, U+FFFD for invalid UTF-8,
-// and U+2028 and U+2029 escaped.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(b, s[start:i]...)
-			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
-		default:
-			i += size
-			continue
-		}
-		i += size
-		start = i
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }
 
 // putDetections streams the detections member into the zip, checking that it is the member

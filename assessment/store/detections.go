@@ -45,26 +45,26 @@ func (b *DetectionBlocks) Add(typ string, line, page int64, sheet string, row in
 		buf = append(buf, ',')
 	}
 	buf = append(buf, '[')
-	buf = appendJSONString(buf, typ)
+	buf = AppendJSONString(buf, typ)
 	buf = append(buf, ',')
 	buf = strconv.AppendInt(buf, line, 10)
 	buf = append(buf, ',')
 	buf = strconv.AppendInt(buf, page, 10)
 	buf = append(buf, ',')
-	buf = appendJSONString(buf, sheet)
+	buf = AppendJSONString(buf, sheet)
 	buf = append(buf, ',')
 	buf = strconv.AppendInt(buf, row, 10)
 	buf = append(buf, ',')
-	buf = appendJSONString(buf, col)
+	buf = AppendJSONString(buf, col)
 	buf = append(buf, ',')
 	if math.IsNaN(confidence) || math.IsInf(confidence, 0) {
 		confidence = 0
 	}
 	buf = strconv.AppendFloat(buf, confidence, 'g', -1, 64)
 	buf = append(buf, ',')
-	buf = appendJSONString(buf, preview)
+	buf = AppendJSONString(buf, preview)
 	buf = append(buf, ',')
-	buf = appendJSONString(buf, key)
+	buf = AppendJSONString(buf, key)
 	buf = append(buf, ']')
 	b.blocks[len(b.blocks)-1] = buf
 	b.n++
@@ -102,47 +102,58 @@ func InsertDetectionBlocks(ctx context.Context, tx *sql.Tx, fileID int64, blocks
 	return nil
 }
 
-// appendJSONString appends s as a JSON string; invalid UTF-8 becomes U+FFFD.
-func appendJSONString(dst []byte, s string) []byte {
+// AppendJSONString appends s quoted as encoding/json does without HTML escaping: short
+// escapes for \b \f \n \r \t, \u00XX for other control bytes, U+FFFD for invalid UTF-8,
+// and U+2028 and U+2029 escaped.
+func AppendJSONString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
+	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
-		}
 		if c < utf8.RuneSelf {
-			dst = append(dst, s[start:i]...)
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
 			switch c {
 			case '"', '\\':
-				dst = append(dst, '\\', c)
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
 			case '\n':
-				dst = append(dst, '\\', 'n')
+				b = append(b, '\\', 'n')
 			case '\r':
-				dst = append(dst, '\\', 'r')
+				b = append(b, '\\', 'r')
 			case '\t':
-				dst = append(dst, '\\', 't')
+				b = append(b, '\\', 't')
 			default:
-				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
 			}
 			i++
 			start = i
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i++
-			start = i
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+		default:
+			i += size
 			continue
 		}
 		i += size
+		start = i
 	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }
 
 // dpia_words(text) folds text into the words of the full-text index (package terms); schema
