@@ -18,7 +18,7 @@ func fuzzSnapshot() store.Snapshot {
 		Events:  []store.SnapshotEvent{{At: "2026-03-01T09:00:00.000000000Z", Actor: "t", Kind: "created", New: "{}", Hash: "h"}},
 		Evidence: []store.SnapshotEvidenceFile{{Path: "users.csv", Status: "indexed",
 			Counts: map[string]int{"email": 1}}},
-		Detections: []store.SnapshotDetection{{File: "users.csv", Type: "email", Preview: "a***@e.kz"}},
+		Detections: []store.SnapshotDetection{{File: "users.csv", Detection: store.Detection{Type: "email", Preview: "a***@e.kz"}}},
 	}
 }
 

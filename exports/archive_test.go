@@ -222,8 +222,8 @@ func TestArchiveDetectionsStreamed(t *testing.T) {
 	for _, n := range []int{0, 1, 3, 2500} {
 		var list []store.SnapshotDetection
 		for i := range n {
-			list = append(list, store.SnapshotDetection{File: fmt.Sprintf("a<b>&%d.csv", i%7), Type: "email", Line: int64(i),
-				Sheet: "Лист 1", Col: "e\"mail\u2028", Confidence: 0.9, Preview: "u***@e***.kz", Key: fmt.Sprintf("k%d", i)})
+			list = append(list, store.SnapshotDetection{File: fmt.Sprintf("a<b>&%d.csv", i%7), Detection: store.Detection{Type: "email", Line: int64(i),
+				Sheet: "Лист 1", Col: "e\"mail\u2028", Confidence: 0.9, Preview: "u***@e***.kz", Key: fmt.Sprintf("k%d", i)}})
 		}
 		want, err := archiveJSON(nonNil(list))
 		if err != nil {
@@ -371,8 +371,8 @@ func TestDetectionJSON(t *testing.T) {
 	floats := []float64{0, 1, 0.95, 0.5, 1e-7, 1.5e-7, 1e-6, 123456789, 1e20, 1e21, 1.5e300, -0.25, 5e-324}
 	for i, s := range strs {
 		for j, f := range floats {
-			d := store.SnapshotDetection{File: s, Type: strs[(i+1)%len(strs)], Line: int64(i*j - 3), Page: int64(j),
-				Sheet: strs[(i+2)%len(strs)], Row: -int64(i), Col: s, Confidence: f, Preview: strs[(i+3)%len(strs)], Key: s}
+			d := store.SnapshotDetection{File: s, Detection: store.Detection{Type: strs[(i+1)%len(strs)], Line: int64(i*j - 3), Page: int64(j),
+				Sheet: strs[(i+2)%len(strs)], Row: -int64(i), Col: s, Confidence: f, Preview: strs[(i+3)%len(strs)], Key: s}}
 			got, err := appendDetectionJSON(nil, d)
 			if err != nil {
 				t.Fatal(err)
@@ -388,8 +388,8 @@ func FuzzDetectionJSON(f *testing.F) {
 	f.Add("a.csv", "email", int64(3), "Sheet", "col", 0.95, "u***@e***.kz", "k1")
 	f.Add("\x00<>&\u2028\xff", "", int64(-1), "\b\f", "\"\\", 1e-7, "", "")
 	f.Fuzz(func(t *testing.T, file, typ string, line int64, sheet, col string, conf float64, preview, key string) {
-		d := store.SnapshotDetection{File: file, Type: typ, Line: line, Page: line / 3, Sheet: sheet, Row: line * 7,
-			Col: col, Confidence: conf, Preview: preview, Key: key}
+		d := store.SnapshotDetection{File: file, Detection: store.Detection{Type: typ, Line: line, Page: line / 3, Sheet: sheet, Row: line * 7,
+			Col: col, Confidence: conf, Preview: preview, Key: key}}
 		got, err := appendDetectionJSON(nil, d)
 		if math.IsNaN(conf) || math.IsInf(conf, 0) {
 			if err == nil {

@@ -191,7 +191,8 @@ func (w *batchWriter) add(ctx context.Context, r FileResult) error {
 	var blocks store.DetectionBlocks
 	for _, d := range r.Detections {
 		l := d.Loc
-		blocks.Add(d.Type, int64(l.Line), int64(l.Page), l.Sheet, int64(l.Row), l.Column, d.Confidence, d.Preview, d.Key)
+		blocks.Add(store.Detection{Type: d.Type, Line: int64(l.Line), Page: int64(l.Page), Sheet: l.Sheet, Row: int64(l.Row),
+			Col: l.Column, Confidence: d.Confidence, Preview: d.Preview, Key: d.Key})
 	}
 	r.DetectionBlocks, r.Detections = blocks.Blocks(), nil
 	w.pending = append(w.pending, r)

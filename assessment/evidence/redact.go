@@ -6,7 +6,7 @@ import (
 
 	"github.com/dpia-tool/dpia/assessment/evidence/detect"
 	"github.com/dpia-tool/dpia/assessment/evidence/model"
-	"github.com/dpia-tool/dpia/assessment/evidence/terms"
+	words "github.com/dpia-tool/dpia/assessment/evidence/terms"
 )
 
 // Redaction (Options.Redact, AddOptions.Redact) keeps the text of the full-text index with
@@ -154,13 +154,13 @@ func highlight(snippet, query string) string {
 	var b strings.Builder
 	rs := []rune(snippet)
 	for i := 0; i < len(rs); {
-		if !isTokenRune(rs[i]) {
+		if !words.IsWordRune(rs[i]) {
 			b.WriteRune(rs[i])
 			i++
 			continue
 		}
 		j := i
-		for j < len(rs) && isTokenRune(rs[j]) {
+		for j < len(rs) && words.IsWordRune(rs[j]) {
 			j++
 		}
 		tok := string(rs[i:j])
@@ -181,9 +181,6 @@ func highlight(snippet, query string) string {
 	}
 	return b.String()
 }
-
-// isTokenRune reports whether r is part of a word for the full-text index (package terms).
-func isTokenRune(r rune) bool { return terms.IsWordRune(r) }
 
 // redactText keeps a line of text after the detector has seen it (which releases any held
 // rows: the detector finishes a table's sample before it reads text).

@@ -11,7 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dpia-tool/dpia/assessment/evidence/model"
-	"github.com/dpia-tool/dpia/assessment/evidence/terms"
+	words "github.com/dpia-tool/dpia/assessment/evidence/terms"
 )
 
 // Query is a full-text search over an assessment's evidence.
@@ -54,7 +54,7 @@ func FTSQuery(text string) string {
 	var parts []string
 	for _, word := range strings.FieldsFunc(text, querySeparator) {
 		prefix := strings.HasSuffix(word, "*")
-		folded := string(terms.Append(nil, word))
+		folded := string(words.Append(nil, word))
 		if folded == "" {
 			continue
 		}
@@ -180,7 +180,7 @@ func queryTerms(query string) []term {
 	var terms []term
 	for _, word := range strings.FieldsFunc(query, querySeparator) {
 		prefix := strings.HasSuffix(word, "*")
-		tokens := strings.FieldsFunc(word, func(r rune) bool { return !isTokenRune(r) })
+		tokens := strings.FieldsFunc(word, func(r rune) bool { return !words.IsWordRune(r) })
 		for i, tok := range tokens {
 			terms = append(terms, term{strings.ToLower(tok), prefix && i == len(tokens)-1})
 		}
@@ -217,7 +217,7 @@ func snippet(text string, terms []term, n int) string {
 		start = -1
 	}
 	for i, r := range text {
-		switch in := tokenRune(r); {
+		switch in := words.IsWordRune(r); {
 		case in && start < 0:
 			start = i
 		case !in && start >= 0:
@@ -261,17 +261,6 @@ func snippet(text string, terms []term, n int) string {
 		to, suffix = toks[best+n-1].end, "…"
 	}
 	return prefix + text[from:to] + suffix
-}
-
-// tokenRune is isTokenRune with a fast path for ASCII and the Russian alphabet.
-func tokenRune(r rune) bool {
-	switch {
-	case r < 0x80:
-		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
-	case 0x400 <= r && r <= 0x45f:
-		return true
-	}
-	return isTokenRune(r)
 }
 
 // hasPrefixFold reports whether s begins with prefix, ignoring case.

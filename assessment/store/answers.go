@@ -83,7 +83,7 @@ func decodeAnswer(text string) ([]string, error) {
 }
 
 // readRaw reads a question id → text map with the given two-column query.
-func readRaw(ctx context.Context, q querier, query, id string) (map[string]string, error) {
+func readRaw(ctx context.Context, q Querier, query, id string) (map[string]string, error) {
 	rows, err := q.QueryContext(ctx, query, id)
 	if err != nil {
 		return nil, err

@@ -35,7 +35,7 @@ type DetectionBlocks struct {
 }
 
 // Add appends one detection.
-func (b *DetectionBlocks) Add(typ string, line, page int64, sheet string, row int64, col string, confidence float64, preview, key string) {
+func (b *DetectionBlocks) Add(d Detection) {
 	if len(b.blocks) == 0 || b.n == DetectionsPerBlock {
 		b.blocks = append(b.blocks, append(make([]byte, 0, 64*1024), '['))
 		b.n = 0
@@ -45,26 +45,27 @@ func (b *DetectionBlocks) Add(typ string, line, page int64, sheet string, row in
 		buf = append(buf, ',')
 	}
 	buf = append(buf, '[')
-	buf = AppendJSONString(buf, typ)
+	buf = AppendJSONString(buf, d.Type)
 	buf = append(buf, ',')
-	buf = strconv.AppendInt(buf, line, 10)
+	buf = strconv.AppendInt(buf, d.Line, 10)
 	buf = append(buf, ',')
-	buf = strconv.AppendInt(buf, page, 10)
+	buf = strconv.AppendInt(buf, d.Page, 10)
 	buf = append(buf, ',')
-	buf = AppendJSONString(buf, sheet)
+	buf = AppendJSONString(buf, d.Sheet)
 	buf = append(buf, ',')
-	buf = strconv.AppendInt(buf, row, 10)
+	buf = strconv.AppendInt(buf, d.Row, 10)
 	buf = append(buf, ',')
-	buf = AppendJSONString(buf, col)
+	buf = AppendJSONString(buf, d.Col)
 	buf = append(buf, ',')
+	confidence := d.Confidence
 	if math.IsNaN(confidence) || math.IsInf(confidence, 0) {
 		confidence = 0
 	}
 	buf = strconv.AppendFloat(buf, confidence, 'g', -1, 64)
 	buf = append(buf, ',')
-	buf = AppendJSONString(buf, preview)
+	buf = AppendJSONString(buf, d.Preview)
 	buf = append(buf, ',')
-	buf = AppendJSONString(buf, key)
+	buf = AppendJSONString(buf, d.Key)
 	buf = append(buf, ']')
 	b.blocks[len(b.blocks)-1] = buf
 	b.n++
@@ -74,7 +75,7 @@ func (b *DetectionBlocks) Add(typ string, line, page int64, sheet string, row in
 func (b *DetectionBlocks) Blocks() [][]byte {
 	out := make([][]byte, len(b.blocks))
 	for i, blk := range b.blocks {
-		out[i] = append(blk, ']')
+		out[i] = append(blk[:len(blk):len(blk)], ']') // a copy: the last block may still grow
 	}
 	return out
 }
@@ -176,19 +177,15 @@ func init() {
 
 // Detection is one stored detection (masked: never the value itself).
 type Detection struct {
-	Type       string
-	Line, Page int64
-	Sheet      string
-	Row        int64
-	Col        string
-	Confidence float64
-	Preview    string
-	Key        string
-}
-
-// Querier runs a query: a *sql.DB, *sql.Conn or *sql.Tx.
-type Querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	Type       string  `json:"type"`
+	Line       int64   `json:"line"`
+	Page       int64   `json:"page"`
+	Sheet      string  `json:"sheet"`
+	Row        int64   `json:"row"`
+	Col        string  `json:"col"`
+	Confidence float64 `json:"confidence"`
+	Preview    string  `json:"preview"`
+	Key        string  `json:"key"`
 }
 
 // FileDetections calls fn with each stored detection of one evidence file, in file order,

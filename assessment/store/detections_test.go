@@ -37,7 +37,7 @@ func TestDetectionBlocksRoundTrip(t *testing.T) {
 	}
 	var b DetectionBlocks
 	for _, d := range in {
-		b.Add(d.Type, d.Line, d.Page, d.Sheet, d.Row, d.Col, d.Confidence, d.Preview, d.Key)
+		b.Add(d)
 	}
 	blocks := b.Blocks()
 	if len(blocks) != 3 {
@@ -138,7 +138,7 @@ func TestFileDetections(t *testing.T) {
 	fileID := testEvidenceFile(t, s)
 	var b DetectionBlocks
 	for i := range 3000 {
-		b.Add("kz_iin", int64(i+1), 0, "", 0, "", 1, fmt.Sprintf("9001******%02d", i%100), fmt.Sprintf("k%d", i))
+		b.Add(Detection{Type: "kz_iin", Line: int64(i + 1), Confidence: 1, Preview: fmt.Sprintf("9001******%02d", i%100), Key: fmt.Sprintf("k%d", i)})
 	}
 	if err := s.Write(ctx, "test", func(tx *sql.Tx) error { return InsertDetectionBlocks(ctx, tx, fileID, b.Blocks()) }); err != nil {
 		t.Fatal(err)
@@ -170,7 +170,7 @@ func FuzzDetectionBlock(f *testing.F) {
 	f.Add("kz_iin", "9001\x00**\xff", "", "\u2028", "", int64(-1), 1.0)
 	f.Fuzz(func(t *testing.T, typ, preview, sheet, col, key string, line int64, conf float64) {
 		var b DetectionBlocks
-		b.Add(typ, line, line/2, sheet, line*3, col, conf, preview, key)
+		b.Add(Detection{Type: typ, Line: line, Page: line / 2, Sheet: sheet, Row: line * 3, Col: col, Confidence: conf, Preview: preview, Key: key})
 		blocks := b.Blocks()
 		var got []Detection
 		for _, blk := range blocks {

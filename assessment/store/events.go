@@ -83,7 +83,8 @@ func (s *SQLite) Events(ctx context.Context, id string) ([]Event, error) {
 	return evs, nil
 }
 
-type querier interface {
+// Querier runs queries: a *sql.DB, *sql.Conn or *sql.Tx.
+type Querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
@@ -102,7 +103,7 @@ func (e storedEvent) label() string {
 	return fmt.Sprintf("event %d (%s %s)", e.Seq, e.Kind, e.Subject)
 }
 
-func readEvents(ctx context.Context, q querier, id string) ([]storedEvent, error) {
+func readEvents(ctx context.Context, q Querier, id string) ([]storedEvent, error) {
 	rows, err := q.QueryContext(ctx, `SELECT seq, assessment_id, at, actor, kind, subject,
 		old, new, prev_hash, hash FROM events WHERE assessment_id = ? ORDER BY seq`, id)
 	if err != nil {

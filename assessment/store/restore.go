@@ -89,16 +89,8 @@ type SnapshotEvidenceFile struct {
 
 // SnapshotDetection is one detection; File is the Path of its evidence file.
 type SnapshotDetection struct {
-	File       string  `json:"file"`
-	Type       string  `json:"type"`
-	Line       int64   `json:"line"`
-	Page       int64   `json:"page"`
-	Sheet      string  `json:"sheet"`
-	Row        int64   `json:"row"`
-	Col        string  `json:"col"`
-	Confidence float64 `json:"confidence"`
-	Preview    string  `json:"preview"`
-	Key        string  `json:"key"`
+	File string `json:"file"`
+	Detection
 }
 
 // Snapshot reads a complete copy of an assessment in one read transaction. Lists come in a
@@ -253,8 +245,7 @@ func snapEvidence(ctx context.Context, tx *sql.Tx, id string, snap *Snapshot) er
 // file order.
 func snapDetections(ctx context.Context, tx *sql.Tx, id string, yield func(SnapshotDetection) error) error {
 	return AssessmentDetections(ctx, tx, id, func(path string, d Detection) error {
-		return yield(SnapshotDetection{File: path, Type: d.Type, Line: d.Line, Page: d.Page, Sheet: d.Sheet,
-			Row: d.Row, Col: d.Col, Confidence: d.Confidence, Preview: d.Preview, Key: d.Key})
+		return yield(SnapshotDetection{File: path, Detection: d})
 	})
 }
 
@@ -460,7 +451,7 @@ func restoreEvidence(ctx context.Context, tx *sql.Tx, snap Snapshot, detections 
 			}
 			current = fileID
 		}
-		blocks.Add(d.Type, d.Line, d.Page, d.Sheet, d.Row, d.Col, d.Confidence, d.Preview, d.Key)
+		blocks.Add(d.Detection)
 		if blocks.full() {
 			return flush(false)
 		}

@@ -350,7 +350,7 @@ func (s *SQLite) Decisions(ctx context.Context, id string) (Decisions, error) {
 	return d, nil
 }
 
-func readDecisions(ctx context.Context, q querier, id string) (Decisions, error) {
+func readDecisions(ctx context.Context, q Querier, id string) (Decisions, error) {
 	var d Decisions
 	rows, err := q.QueryContext(ctx, `SELECT subject, new FROM events
 		WHERE assessment_id = ? AND kind = ? AND seq > (SELECT coalesce(max(seq), 0) FROM events
