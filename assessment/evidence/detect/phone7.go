@@ -1,9 +1,7 @@
 package detect
 
 import (
-	"regexp"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/nyaruka/phonenumbers"
@@ -13,14 +11,14 @@ import (
 // looks its compiled regexp up by that string, twice per number type, for every number:
 // about 5 µs and a dozen allocations for a Kazakh number. regionRules replays the same
 // decision (region by leading digits or by number type, then "the number matches some type
-// of its region") on the same metadata with the regexps compiled once. It serves country
+// of its region") on the same metadata, its patterns compiled once into digit automata (dfa.go). It serves country
 // code 7 (Kazakhstan and Russia), where the numbers of the evidence are;
 // TestFastValidMatchesLibphonenumber checks it against IsValidNumber.
 
 // numDesc is one PhoneNumberDesc: its possible lengths and full-match pattern.
 type numDesc struct {
 	lengths []int32
-	re      *regexp.Regexp
+	re      *digitDFA
 }
 
 // matches is isNumberMatchingDesc of libphonenumber.
@@ -28,12 +26,12 @@ func (d *numDesc) matches(nsn string) bool {
 	if len(d.lengths) > 0 && !slices.Contains(d.lengths, int32(len(nsn))) {
 		return false
 	}
-	return d.re.MatchString(nsn)
+	return d.re.match(nsn)
 }
 
 // regionRules are the validity rules of one region.
 type regionRules struct {
-	leading  *regexp.Regexp // "^(?:" + leading digits + ")", or nil
+	leading  *digitDFA // "^(?:" + leading digits + ")", or nil
 	general  numDesc
 	types    []numDesc // premium rate, toll free, shared cost, VoIP, personal, pager, UAN, voicemail
 	fixed    numDesc
@@ -59,7 +57,9 @@ func (r *regionRules) knownType(nsn string) bool {
 
 // fastRules holds the rules of the regions of country code 7, in libphonenumber's order; nil
 // when the metadata cannot be read (the library is then asked).
-var fastRules = sync.OnceValue(func() []*regionRules {
+var fastRules = sync.OnceValue(fastRulesCompile)
+
+func fastRulesCompile() []*regionRules {
 	coll, err := phonenumbers.MetadataCollection()
 	if err != nil {
 		return nil
@@ -72,7 +72,7 @@ var fastRules = sync.OnceValue(func() []*regionRules {
 		if d == nil {
 			return numDesc{}, false
 		}
-		re, err := regexp.Compile("^(?:" + d.GetNationalNumberPattern() + ")$")
+		re, err := compileDigitDFA("^(?:" + d.GetNationalNumberPattern() + ")$")
 		if err != nil {
 			return numDesc{}, false
 		}
@@ -86,7 +86,7 @@ var fastRules = sync.OnceValue(func() []*regionRules {
 		}
 		r := &regionRules{sameMobi: m.GetSameMobileAndFixedLinePattern()}
 		if ld := m.GetLeadingDigits(); ld != "" {
-			re, err := regexp.Compile("^(?:" + ld + ")")
+			re, err := compileDigitDFA("^(?:" + ld + ")")
 			if err != nil {
 				return nil
 			}
@@ -119,7 +119,7 @@ var fastRules = sync.OnceValue(func() []*regionRules {
 		return nil
 	}
 	return out
-})
+}
 
 // fastValid7 is IsValidNumber for +7 nsn (nsn as GetNationalSignificantNumber gives it);
 // ok is false when the rules are not available.
@@ -128,18 +128,15 @@ func fastValid7(nsn string) (valid, ok bool) {
 	if rules == nil {
 		return false, false
 	}
-	// regexp keeps its input reachable: a copy lets the callers' nsn stay on their stack
-	// (the verdict memo answers most calls without getting here).
-	own := strings.Clone(nsn)
 	for _, r := range rules {
 		var here bool
 		if r.leading != nil {
-			here = r.leading.MatchString(own)
+			here = r.leading.prefix(nsn)
 		} else {
-			here = r.knownType(own)
+			here = r.knownType(nsn)
 		}
 		if here {
-			return r.knownType(own), true
+			return r.knownType(nsn), true
 		}
 	}
 	return false, true // no region: IsValidNumberForRegion of "" is false
