@@ -23,7 +23,7 @@ func testEvidenceMigrations(t *testing.T, from int) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	path := filepath.Join(dir, DBFile)
-	db, err := sql.Open("sqlite", dsn(path, 0))
+	db, err := sql.Open("sqlite", dsn(path, 0, 4096))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -446,3 +446,50 @@ func TestImportAssessment(t *testing.T) {
 	}
 	assertList(t, s, true, []string{a.ID})
 }
+
+// TestPageSize checks that a new workspace gets PageSize pages and the write-ahead log, and
+// that a workspace created with another page size keeps it and opens as before.
+func TestPageSize(t *testing.T) {
+	ctx := context.Background()
+	pragmas := func(s *SQLite) (size int, mode string, checkpoint int) {
+		if err := s.DB().QueryRowContext(ctx, "PRAGMA page_size").Scan(&size); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DB().QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DB().QueryRowContext(ctx, "PRAGMA wal_autocheckpoint").Scan(&checkpoint); err != nil {
+			t.Fatal(err)
+		}
+		return size, mode, checkpoint
+	}
+	s := openTest(t, filepath.Join(t.TempDir(), "new"))
+	if size, mode, cp := pragmas(s); size != PageSize || mode != "wal" || cp*size > walCheckpointBytes || cp*size < walCheckpointBytes*9/10 {
+		t.Errorf("new workspace: page size %d, journal %s, checkpoint every %d pages; want %d, wal, about %d bytes", size, mode, cp, PageSize, walCheckpointBytes)
+	}
+
+	dir := filepath.Join(t.TempDir(), "old")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	old, err := sql.Open("sqlite", "file:"+filepath.Join(dir, DBFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"PRAGMA page_size = 4096", "PRAGMA journal_mode = WAL"} {
+		if _, err := old.ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old.Close()
+	if info, err := os.Stat(filepath.Join(dir, DBFile)); err != nil || info.Size() == 0 {
+		t.Fatalf("the old database was not written: %v", err)
+	}
+	s = openTest(t, dir)
+	if size, mode, cp := pragmas(s); size != 4096 || mode != "wal" || cp != 1000 {
+		t.Errorf("existing workspace: page size %d, journal %s, checkpoint every %d pages; want 4096, wal, 1000", size, mode, cp)
+	}
+	if _, err := s.CreateAssessment(ctx, NewAssessment{Name: "still works"}, "test"); err != nil {
+		t.Errorf("create in the existing workspace: %v", err)
+	}
+}

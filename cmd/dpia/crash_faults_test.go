@@ -182,7 +182,7 @@ func fill(t *testing.T, dir string, leave int64) {
 // change on a disk with no byte left fail with one sentence and exit 1; afterwards the
 // workspace verifies and holds what it held.
 func TestFullDisk(t *testing.T) {
-	disk := smallDisk(t, "4m")
+	disk := smallDisk(t, "16m") // a new workspace takes about 2 MB (64 KiB pages) and as much again in its log
 	out := smallDisk(t, "64k")
 	ws := filepath.Join(disk, "ws")
 	id := strings.TrimSpace(dpia(t, ws, "new", "--name", "Full disk").stdout)
