@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -32,6 +33,24 @@ type scanFile struct {
 	Detections map[string]int `json:"detections"`
 }
 
+// lessGC lets the garbage collector run a fifth as often as by default (GOGC=400) under a
+// soft memory limit of 192 MiB, and returns what restores both. A scan keeps little alive
+// between files and spends about 8% of its time collecting otherwise (100 MB of the generated
+// corpus: 0.66 s → 0.60 s, peak RSS 38 → 62 MB; 1 GB: 6.4 s → 5.9 s, 41 → 65 MB); the limit
+// keeps a large extraction from growing the heap past what the evidence limits allow. A GOGC
+// or GOMEMLIMIT set by the user wins.
+func lessGC() (restore func()) {
+	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" {
+		return func() {}
+	}
+	gc := debug.SetGCPercent(400)
+	limit := debug.SetMemoryLimit(192 << 20)
+	return func() {
+		debug.SetGCPercent(gc)
+		debug.SetMemoryLimit(limit)
+	}
+}
+
 func (a *app) scanCmd() *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
@@ -39,6 +58,7 @@ func (a *app) scanCmd() *cobra.Command {
 		Short: "Scan files, folders and archives for personal and biometric data; stores nothing",
 		Args:  minArgs(1, "one or more files or folders"),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			defer lessGC()()
 			out := scanJSON{Files: []scanFile{}, Totals: map[string]int{}}
 			opts := evidence.Options{Detector: detect.New(randomKey()), Progress: a.progressPrinter(), KeepDetections: -1}
 			stats, err := evidence.Scan(cmd.Context(), args, opts, func(r evidence.FileResult) error {
