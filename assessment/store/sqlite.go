@@ -48,10 +48,11 @@ func Open(ctx context.Context, dir string, opts Options) (*SQLite, error) {
 	if err := prepareFiles(abs, path); err != nil {
 		return nil, err
 	}
-	if err := newDatabase(ctx, path); err != nil {
+	pageSize, err := preparePages(ctx, path)
+	if err != nil {
 		return nil, fmt.Errorf("create workspace database %s: %w", path, err)
 	}
-	db, err := sql.Open("sqlite", dsn(path, opts.BusyTimeout, filePageSize(path)))
+	db, err := sql.Open("sqlite", dsn(path, opts.BusyTimeout, pageSize))
 	if err != nil {
 		return nil, fmt.Errorf("open workspace %s: %w", abs, err)
 	}
@@ -132,13 +133,18 @@ func dsn(path string, busy time.Duration, pageSize int) string {
 	// for 4 KiB pages, whatever the page size.
 	q.Add("_pragma", fmt.Sprintf("wal_autocheckpoint(%d)", max(16, walCheckpointBytes/pageSize)))
 	q.Set("_txlock", "immediate")
+	return fileURI(path) + "?" + q.Encode()
+}
+
+// fileURI is the path as a file: URI for the driver.
+func fileURI(path string) string {
 	u := url.URL{Path: path}
-	return "file:" + u.EscapedPath() + "?" + q.Encode()
+	return "file:" + u.EscapedPath()
 }
 
 // PageSize is the page size of a new workspace database. Indexing evidence writes hundreds of
 // megabytes through SQLite's write-ahead log; with 64 KiB pages it makes 15 times fewer write
-// calls than with the default 4 KiB and indexes the dense benchmark corpus 12–15% faster
+// calls than with the default 4 KiB and indexes the dense benchmark corpus 12–17% faster
 // (docs/benchmarks.md), with the same search times. A database keeps the page size it was
 // created with.
 const PageSize = 65536
@@ -146,36 +152,36 @@ const PageSize = 65536
 // walCheckpointBytes is the size of the write-ahead log at which a commit checkpoints it.
 const walCheckpointBytes = 1000 * 4096
 
-// filePageSize reads the page size from the header of a SQLite database file; 4096 (SQLite's
-// default) when the file cannot be read or is no database (Open then says what is wrong).
-func filePageSize(path string) int {
+// preparePages returns the page size of the workspace database. A file that is still empty
+// first gets PageSize and the write-ahead log, before any connection of the pool opens it:
+// the pool's connections turn WAL on first, which would fix the default page size. An
+// existing file's size is read from its header; 4096 (SQLite's default) when it cannot be
+// read or is no database (Open then says what is wrong).
+func preparePages(ctx context.Context, path string) (int, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return 4096
+		return 4096, nil
 	}
 	defer f.Close()
 	var h [18]byte
-	if _, err := io.ReadFull(f, h[:]); err != nil || string(h[:16]) != "SQLite format 3\x00" {
-		return 4096
+	switch n, err := io.ReadFull(f, h[:]); {
+	case n == 0 && errors.Is(err, io.EOF):
+		return PageSize, newDatabase(ctx, path)
+	case err != nil || string(h[:16]) != "SQLite format 3\x00":
+		return 4096, nil
 	}
 	switch n := int(h[16])<<8 | int(h[17]); {
 	case n == 1:
-		return 65536
+		return 65536, nil
 	case n >= 512 && n&(n-1) == 0:
-		return n
+		return n, nil
 	}
-	return 4096
+	return 4096, nil
 }
 
-// newDatabase gives a database file that is still empty its page size and write-ahead log
-// before any connection of the pool opens it: the pool's connections turn WAL on first,
-// which would fix the default page size.
+// newDatabase gives the empty database file at path PageSize pages and the write-ahead log.
 func newDatabase(ctx context.Context, path string) error {
-	info, err := os.Stat(path)
-	if err != nil || info.Size() > 0 {
-		return err
-	}
-	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?_pragma=busy_timeout(5000)")
+	db, err := sql.Open("sqlite", fileURI(path)+"?_pragma=busy_timeout(5000)")
 	if err != nil {
 		return err
 	}

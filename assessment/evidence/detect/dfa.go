@@ -34,7 +34,7 @@ func compileDigitDFA(pattern string) (*digitDFA, error) {
 		return nil, err
 	}
 	c := dfaBuilder{prog: prog, ids: map[string]int32{}}
-	start, err := c.closure([]uint32{uint32(prog.Start)}, true)
+	start, err := c.closure([]uint32{uint32(prog.Start)}, true, false)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +57,7 @@ func compileDigitDFA(pattern string) (*digitDFA, error) {
 				row[digit] = -1
 				continue
 			}
-			set, err := c.closure(moved, false)
+			set, err := c.closure(moved, false, false)
 			if err != nil {
 				return nil, err
 			}
@@ -77,9 +77,10 @@ type dfaBuilder struct {
 	sets [][]uint32 // each state's instructions (after the closure, sorted)
 }
 
-// closure follows the empty transitions from pcs; begin-of-text assertions hold only at the
-// start, end-of-text ones are kept in the set (they are resolved by acceptance).
-func (c *dfaBuilder) closure(pcs []uint32, atStart bool) ([]uint32, error) {
+// closure follows the empty transitions from pcs. Begin-of-text assertions hold only at the
+// start; end-of-text ones are kept in the set (acceptance resolves them) unless atEnd says
+// the input has ended, when they are followed too.
+func (c *dfaBuilder) closure(pcs []uint32, atStart, atEnd bool) ([]uint32, error) {
 	seen := map[uint32]bool{}
 	var out []uint32
 	stack := slices.Clone(pcs)
@@ -103,7 +104,11 @@ func (c *dfaBuilder) closure(pcs []uint32, atStart bool) ([]uint32, error) {
 					stack = append(stack, in.Out)
 				}
 			case syntax.EmptyEndText, syntax.EmptyEndLine:
-				out = append(out, pc)
+				if atEnd {
+					stack = append(stack, in.Out)
+				} else {
+					out = append(out, pc)
+				}
 			default:
 				return nil, fmt.Errorf("assertion %v is not supported", syntax.EmptyOp(in.Arg))
 			}
@@ -129,48 +134,17 @@ func (c *dfaBuilder) intern(d *digitDFA, set []uint32) int32 {
 	id := int32(len(c.sets))
 	c.ids[key.String()] = id
 	c.sets = append(c.sets, set)
-	accept, hit := false, false
-	for _, pc := range set {
-		in := &c.prog.Inst[pc]
-		switch in.Op {
-		case syntax.InstMatch:
-			accept, hit = true, true
-		case syntax.InstEmptyWidth: // an end assertion: matches if the input ends here
-			accept = accept || c.matchAtEnd(in.Out)
-		}
-	}
-	d.accept = append(d.accept, accept)
-	d.hit = append(d.hit, hit)
+	// The set was closed without the end: if the input ends here, follow its end assertions
+	// too (they were checked when the set was made, so no error can come).
+	atEnd, _ := c.closure(set, false, true)
+	d.accept = append(d.accept, c.hasMatch(atEnd))
+	d.hit = append(d.hit, c.hasMatch(set))
 	return id
 }
 
-// matchAtEnd reports whether InstMatch is reachable from pc by empty transitions when the
-// input has ended.
-func (c *dfaBuilder) matchAtEnd(pc uint32) bool {
-	seen := map[uint32]bool{}
-	stack := []uint32{pc}
-	for len(stack) > 0 {
-		pc := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if seen[pc] {
-			continue
-		}
-		seen[pc] = true
-		in := &c.prog.Inst[pc]
-		switch in.Op {
-		case syntax.InstMatch:
-			return true
-		case syntax.InstAlt, syntax.InstAltMatch:
-			stack = append(stack, in.Out, in.Arg)
-		case syntax.InstCapture, syntax.InstNop:
-			stack = append(stack, in.Out)
-		case syntax.InstEmptyWidth:
-			if op := syntax.EmptyOp(in.Arg); op == syntax.EmptyEndText || op == syntax.EmptyEndLine {
-				stack = append(stack, in.Out)
-			}
-		}
-	}
-	return false
+// hasMatch reports whether set holds the match instruction.
+func (c *dfaBuilder) hasMatch(set []uint32) bool {
+	return slices.ContainsFunc(set, func(pc uint32) bool { return c.prog.Inst[pc].Op == syntax.InstMatch })
 }
 
 // match reports whether all of s (digits) matches the pattern.

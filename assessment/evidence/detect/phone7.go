@@ -11,9 +11,9 @@ import (
 // looks its compiled regexp up by that string, twice per number type, for every number:
 // about 5 µs and a dozen allocations for a Kazakh number. regionRules replays the same
 // decision (region by leading digits or by number type, then "the number matches some type
-// of its region") on the same metadata, its patterns compiled once into digit automata (dfa.go). It serves country
-// code 7 (Kazakhstan and Russia), where the numbers of the evidence are;
-// TestFastValidMatchesLibphonenumber checks it against IsValidNumber.
+// of its region") on the same metadata, its patterns compiled once into digit automata
+// (dfa.go). It serves country code 7 (Kazakhstan and Russia), where the numbers of the
+// evidence are; TestFastValidMatchesLibphonenumber checks it against IsValidNumber.
 
 // numDesc is one PhoneNumberDesc: its possible lengths and full-match pattern.
 type numDesc struct {
