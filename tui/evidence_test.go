@@ -96,6 +96,9 @@ func (h *hookBackend) Verify(ctx context.Context, id string) ([]EvidenceFile, er
 	if len(files) > 0 {
 		files[0].Status, files[0].Reason = "changed", "content differs from the indexed hash"
 	}
+	if len(files) > 1 {
+		files[len(files)-1].Status, files[len(files)-1].Reason = "unhashed", "not read when added: symlink leads outside the evidence root"
+	}
 	return files, nil
 }
 
@@ -153,7 +156,9 @@ func TestAttachIndexesAndLists(t *testing.T) {
 	d.keys("r")
 	d.mustSee("alice@example.com", "VALUES REVEALED")
 	d.keys("esc", "V")
-	d.mustSee("1 OF 2 FILES CHANGED OR MISSING", "CHANGED")
+	// One changed of the one file hashed; the other was never read when added (the backend
+	// says so), shown apart and not counted as changed.
+	d.mustSee("✗ 1 OF 1 FILES CHANGED OR MISSING", "CHANGED", "UNHASHED", "1 not read when added, not hashed")
 }
 
 func TestIndexingShowsProgressAndCancels(t *testing.T) {

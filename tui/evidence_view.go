@@ -252,15 +252,22 @@ func (p *evidence) verifyView() string {
 	if p.verifying {
 		return s.Muted.Render("Re-hashing the evidence files…")
 	}
-	changed := 0
+	changed, unhashed := 0, 0
 	for _, f := range p.verified {
-		if f.Status != "ok" {
+		switch f.Status {
+		case "ok":
+		case "unhashed": // never read when added (a symlink leading outside the root)
+			unhashed++
+		default:
 			changed++
 		}
 	}
-	head := s.OK.Render(fmt.Sprintf("✓ ALL %d FILES UNCHANGED", len(p.verified)))
+	head := s.OK.Render(fmt.Sprintf("✓ ALL %d FILES UNCHANGED", len(p.verified)-unhashed))
 	if changed > 0 {
-		head = s.Error.Render(fmt.Sprintf("✗ %d OF %d FILES CHANGED OR MISSING", changed, len(p.verified)))
+		head = s.Error.Render(fmt.Sprintf("✗ %d OF %d FILES CHANGED OR MISSING", changed, len(p.verified)-unhashed))
+	}
+	if unhashed > 0 {
+		head += s.Muted.Render(fmt.Sprintf("  · %d not read when added, not hashed", unhashed))
 	}
 	lines := []string{head, ""}
 	h := max(1, p.height-2)
@@ -268,7 +275,11 @@ func (p *evidence) verifyView() string {
 	for i := off; i < min(len(p.verified), off+h); i++ {
 		f := p.verified[i]
 		st := s.OK.Render(cell("OK", 8))
-		if f.Status != "ok" {
+		switch f.Status {
+		case "ok":
+		case "unhashed":
+			st = s.Muted.Render(cell("UNHASHED", 8))
+		default:
 			st = s.Error.Render(cell(strings.ToUpper(f.Status), 8))
 		}
 		mark := "  "

@@ -284,7 +284,8 @@ func TestIndexAddSearchVerify(t *testing.T) {
 	for _, it := range items {
 		states[it.Path] = it.Status
 	}
-	if states["samples/app.log"] != VerifyChanged || states["samples/users.csv"] != VerifyMissing || states["samples/archive.zip!notes.txt"] != VerifyOK {
+	if states["samples/app.log"] != VerifyChanged || states["samples/users.csv"] != VerifyMissing || states["samples/archive.zip!notes.txt"] != VerifyOK ||
+		states["samples/link.csv"] != VerifyUnhashed {
 		t.Errorf("verify: %v", states)
 	}
 	v, err := st.VerifyLog(ctx, id)

@@ -475,21 +475,23 @@ func (ix *Index) Files(ctx context.Context, id string) ([]FileRecord, error) {
 		if err := rows.Scan(&f.ID, &f.Path, &f.SHA256, &f.Size, &f.Mime, &f.Status, &f.Reason, &counts, &f.Source, &f.SourceHash, &f.Kind, &f.IndexedAt, &f.Entry); err != nil {
 			return nil, err
 		}
-		f.Detections = map[string]int{}
 		_ = json.Unmarshal([]byte(counts), &f.Detections)
+		if f.Detections == nil { // "null": a file never read (a symlink leading outside the root)
+			f.Detections = map[string]int{}
+		}
 		out = append(out, f)
 	}
 	return out, rows.Err()
 }
 
 // Detections returns up to limit detections of one file, in file order (all of them when
-// limit is negative).
+// limit is negative); a path that is not an evidence file of the assessment is an error.
 func (ix *Index) Detections(ctx context.Context, id, path string, limit int) ([]model.Detection, error) {
 	var fileID int64
 	err := ix.db.QueryRowContext(ctx, `SELECT id FROM evidence_files WHERE assessment_id = ? AND path = ?`, id, path).Scan(&fileID)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return nil, nil
+		return nil, fmt.Errorf("no evidence file %q in assessment %s (see 'dpia evidence list')", path, id)
 	case err != nil:
 		return nil, fmt.Errorf("read detections: %w", err)
 	}

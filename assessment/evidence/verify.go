@@ -12,6 +12,10 @@ const (
 	VerifyOK      = "ok"
 	VerifyChanged = "changed"
 	VerifyMissing = "missing"
+	// VerifyUnhashed is a file that was not read when it was added (a symlink leading outside
+	// the evidence root, a file unreadable then): there is no hash to compare, and it is not
+	// read now either.
+	VerifyUnhashed = "unhashed"
 )
 
 // VerifyItem is the state of one evidence file compared with what was indexed.
@@ -22,7 +26,7 @@ type VerifyItem struct {
 }
 
 // Verify re-hashes every evidence file (for archive entries, the archive) and reports which
-// are unchanged, changed or missing.
+// are unchanged, changed or missing (or were never hashed).
 func (ix *Index) Verify(ctx context.Context, id string) ([]VerifyItem, error) {
 	files, err := ix.Files(ctx, id)
 	if err != nil {
@@ -34,6 +38,10 @@ func (ix *Index) Verify(ctx context.Context, id string) ([]VerifyItem, error) {
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
 			return out, err
+		}
+		if f.SourceHash == "" {
+			out = append(out, VerifyItem{Path: f.Path, Status: VerifyUnhashed, Detail: "not read when added: " + f.Reason})
+			continue
 		}
 		if _, done := hashes[f.Source]; !done && errs[f.Source] == nil {
 			hashes[f.Source], errs[f.Source] = hashPath(ctx, f.Source)

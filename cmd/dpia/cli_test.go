@@ -358,6 +358,11 @@ func TestEvidenceCommands(t *testing.T) {
 	os.MkdirAll(samples, 0o700)
 	os.WriteFile(filepath.Join(samples, "users.csv"), []byte("full_name,iin,email\nIvan Petrov,900101300017,ivan@mail.kz\n"), 0o600)
 	os.WriteFile(filepath.Join(samples, "face_vectors.csv"), []byte("person,embedding\nx,\"["+strings.Repeat("0.1,", 127)+"0.1]\"\n"), 0o600)
+	outside := filepath.Join(t.TempDir(), "outside.csv")
+	os.WriteFile(outside, []byte("email\nsecret@mail.kz\n"), 0o600)
+	if err := os.Symlink(outside, filepath.Join(samples, "link.csv")); err != nil {
+		t.Fatal(err)
+	}
 	id := strings.TrimSpace(dpia(t, ws, "new", "--name", "Evidence").stdout)
 	dpia(t, ws, "answer", id, "subjects.locations", "eu")
 	dpia(t, ws, "answer", id, "biometric.used", "no")
@@ -367,6 +372,28 @@ func TestEvidenceCommands(t *testing.T) {
 	}
 	if r = dpia(t, ws, "evidence", "list", id, "--json"); r.code != 0 || !strings.Contains(r.stdout, `"samples/users.csv"`) {
 		t.Errorf("evidence list: %+v", r)
+	}
+	// C4: detections is an object for every file, even the symlink that was never read.
+	var list struct {
+		Files []struct {
+			Path       string
+			Status     string
+			Detections *map[string]int
+		}
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &list); err != nil || len(list.Files) != 3 {
+		t.Fatalf("evidence list JSON: %v\n%s", err, r.stdout)
+	}
+	for _, f := range list.Files {
+		if f.Detections == nil {
+			t.Errorf("%s (%s): detections is null, want an object", f.Path, f.Status)
+		}
+	}
+	if r = dpia(t, ws, "evidence", "show", id, "samples/users.csv"); r.code != 0 || !strings.Contains(r.stdout, "kz_iin") || !strings.Contains(r.stdout, "column iin") {
+		t.Errorf("evidence show: %+v", r)
+	}
+	if r = dpia(t, ws, "evidence", "show", id, "users.csv"); r.code != 1 || !strings.Contains(r.stderr, `no evidence file "users.csv"`) {
+		t.Errorf("evidence show of an unknown path: %+v", r)
 	}
 	r = dpia(t, ws, "evidence", "search", id, "Petrov")
 	if r.code != 0 || !strings.Contains(r.stdout, "samples/users.csv") || strings.Contains(r.stdout, "900101300017") {
@@ -383,7 +410,9 @@ func TestEvidenceCommands(t *testing.T) {
 	if !strings.Contains(r.stdout, "evidence.face_embedding = 1") {
 		t.Errorf("grading does not read the evidence:\n%s", r.stdout)
 	}
-	if r = dpia(t, ws, "evidence", "verify", id); r.code != 0 {
+	// The symlink was never read: it is reported apart, not as intact and not as a failure.
+	if r = dpia(t, ws, "evidence", "verify", id); r.code != 0 || !strings.Contains(r.stdout, "unhashed  samples/link.csv") ||
+		!strings.Contains(r.stdout, "all 2 evidence files unchanged (1 not read when added") {
 		t.Errorf("verify: %+v", r)
 	}
 	os.WriteFile(filepath.Join(samples, "users.csv"), []byte("changed"), 0o600)

@@ -215,6 +215,9 @@ func checkHostile(t *testing.T, tc hostileCase, r result) {
 		if f.Status != "indexed" && f.Reason == "" {
 			t.Errorf("%s is %s with no reason", f.Path, f.Status)
 		}
+		if f.Detections == nil {
+			t.Errorf("%s: detections is null, C4 wants an object", f.Path)
+		}
 	}
 	if !found {
 		t.Errorf("no file or entry reports %q: %+v", tc.want, out.Files)

@@ -370,15 +370,18 @@ func verifyEvidenceOnDisk(ctx context.Context, v *verifier, st *store.SQLite, id
 		return err
 	}
 	var problems []string
+	hashed := len(items)
 	for _, it := range items {
 		switch it.Status {
+		case evidence.VerifyUnhashed:
+			hashed--
 		case evidence.VerifyChanged:
 			problems = append(problems, fmt.Sprintf("%s changed on disk: %s", it.Path, it.Detail))
 		case evidence.VerifyMissing:
 			problems = append(problems, fmt.Sprintf("%s is missing: %s", it.Path, it.Detail))
 		}
 	}
-	v.check("evidence files", fmt.Sprintf("%s re-hashed, all unchanged", plural(len(items), "file")), problems)
+	v.check("evidence files", fmt.Sprintf("%s re-hashed, all unchanged", plural(hashed, "file")), problems)
 	return nil
 }
 
