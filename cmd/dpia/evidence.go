@@ -10,6 +10,10 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/charmbracelet/bubbles/progress"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/term"
+	"github.com/muesli/termenv"
 	"github.com/spf13/cobra"
 
 	"github.com/dpia-tool/dpia/assessment/evidence"
@@ -137,22 +141,55 @@ func humanBytes(n int64) string {
 	return fmt.Sprintf("%d B", n)
 }
 
-// progressPrinter draws indexing progress on stderr when it is a terminal.
+// progressPrinter draws indexing progress on stderr when it is a terminal: one line, redrawn
+// in place (the pipeline sends about ten a second), cut to the terminal's width.
 func (a *app) progressPrinter() func(evidence.Progress) {
 	st, err := os.Stderr.Stat()
 	if a.stderr != os.Stderr || err != nil || st.Mode()&os.ModeCharDevice == 0 {
 		return nil
 	}
+	bar := newProgressBar(termenv.NewOutput(os.Stderr).EnvColorProfile())
 	return func(p evidence.Progress) {
-		if p.Walking {
-			return
+		width, _, err := term.GetSize(os.Stderr.Fd())
+		if err != nil || width <= 0 {
+			width = 80
 		}
-		cur := p.Current
-		if len(cur) > 40 {
-			cur = "…" + cur[len(cur)-39:]
-		}
-		fmt.Fprintf(os.Stderr, "\r\033[K%d/%d files · %.1f MB/s · %d detections · %s", p.FilesDone, p.FilesTotal, p.MBps, p.Detections, cur)
+		fmt.Fprint(os.Stderr, "\r\033[K"+progressLine(bar, p, width))
 	}
+}
+
+// newProgressBar is the bar of progressLine, in the colours the terminal allows (none under
+// NO_COLOR).
+func newProgressBar(profile termenv.Profile) progress.Model {
+	return progress.New(progress.WithWidth(20), progress.WithoutPercentage(), progress.WithDefaultGradient(),
+		progress.WithColorProfile(profile))
+}
+
+// progressLine renders one progress event in fewer than width cells: a bar of the bytes read
+// (of the files when sizes are unknown), the percentage, files, megabytes, speed, detections
+// so far, and as much of the end of the current file's path as fits.
+func progressLine(bar progress.Model, p evidence.Progress, width int) string {
+	if p.Walking {
+		return ansi.Truncate("counting files…", width-1, "…")
+	}
+	frac := 0.0
+	switch {
+	case p.BytesTotal > 0:
+		frac = float64(p.Bytes) / float64(p.BytesTotal)
+	case p.FilesTotal > 0:
+		frac = float64(p.FilesDone) / float64(p.FilesTotal)
+	}
+	frac = max(0, min(1, frac))
+	line := fmt.Sprintf("%s %3.0f%% · %d/%d files · %s of %s · %.1f MB/s · %d found", bar.ViewAs(frac), frac*100,
+		p.FilesDone, p.FilesTotal, humanBytes(p.Bytes), humanBytes(p.BytesTotal), p.MBps, p.Detections)
+	if room := width - 1 - ansi.StringWidth(line) - 3; p.Current != "" && room >= 8 {
+		cur := p.Current
+		if w := ansi.StringWidth(cur); w > room {
+			cur = ansi.TruncateLeft(cur, w-room+1, "…")
+		}
+		line += " · " + cur
+	}
+	return ansi.Truncate(line, width-1, "…")
 }
 
 func (a *app) endProgress() {
