@@ -93,17 +93,17 @@ type NewAssessment struct {
 
 // Assessment is one assessment as stored in the workspace.
 type Assessment struct {
-	ID          string
-	Name        string
-	SystemName  string
-	Description string
-	Owner       string
-	Packs       []string
-	Status      string // StatusDraft, StatusInReview or StatusSignedOff
-	Archived    bool
-	Created     time.Time
-	Updated     time.Time
-	AnswerCount int
+	ID          string    `json:"id"`
+	Name        string    `json:"name"`
+	SystemName  string    `json:"system_name"`
+	Description string    `json:"description"`
+	Owner       string    `json:"owner"`
+	Packs       []string  `json:"packs"`
+	Status      string    `json:"status"` // StatusDraft, StatusInReview or StatusSignedOff
+	Archived    bool      `json:"archived"`
+	Created     time.Time `json:"created"`
+	Updated     time.Time `json:"updated"`
+	AnswerCount int       `json:"answer_count"`
 }
 
 // AssessmentUpdate names the fields to change; nil fields are left alone.
@@ -124,16 +124,16 @@ type AssessmentUpdate struct {
 // Subject, Old and New (see eventHash). PrevHash is the Hash of the
 // assessment's previous event, or "" for its first event.
 type Event struct {
-	Seq          int64
-	AssessmentID string
-	At           time.Time
-	Actor        string
-	Kind         string
-	Subject      string
-	Old          string // JSON text of the old value, "" when none
-	New          string // JSON text of the new value, "" when none
-	PrevHash     string
-	Hash         string
+	Seq          int64     `json:"seq"`
+	AssessmentID string    `json:"assessment_id"`
+	At           time.Time `json:"at"`
+	Actor        string    `json:"actor"`
+	Kind         string    `json:"kind"`
+	Subject      string    `json:"subject"`
+	Old          string    `json:"old"` // JSON text of the old value, "" when none
+	New          string    `json:"new"` // JSON text of the new value, "" when none
+	PrevHash     string    `json:"prev_hash"`
+	Hash         string    `json:"hash"`
 }
 
 // Verification is the outcome of VerifyLog.

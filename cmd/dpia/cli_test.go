@@ -193,6 +193,25 @@ func TestWorkspaceFlow(t *testing.T) {
 	if r = dpia(t, ws, "list"); r.code != 0 || !strings.Contains(r.stdout, "Kiosk") {
 		t.Errorf("list: %+v", r)
 	}
+	// The JSON of list and log names its keys in snake case, as every other JSON output does.
+	for _, c := range []struct {
+		args []string
+		keys []string
+	}{
+		{[]string{"list", "--json"}, []string{"id", "name", "system_name", "status", "answer_count", "review_due", "ai_act_tier", "residual_risk", "completeness"}},
+		{[]string{"log", id, "--json"}, []string{"seq", "assessment_id", "at", "actor", "kind", "subject", "old", "new", "prev_hash", "hash"}},
+	} {
+		r = dpia(t, ws, c.args...)
+		var rows []map[string]any
+		if err := json.Unmarshal([]byte(r.stdout), &rows); err != nil || len(rows) == 0 {
+			t.Fatalf("%v: %v\n%s", c.args, err, r.stdout)
+		}
+		for _, k := range c.keys {
+			if _, ok := rows[0][k]; !ok {
+				t.Errorf("%v: no key %q in %v", c.args, k, rows[0])
+			}
+		}
+	}
 
 	// export → import → export is exact.
 	exp1 := dpia(t, ws, "export", id)

@@ -219,7 +219,7 @@ func TestRedactAndPurge(t *testing.T) {
 	if bytes.Contains(workspaceBytes(t, plain), []byte(unique)) {
 		t.Error("the purged value is still in the workspace files")
 	}
-	if r = dpia(t, plain, "log", id, "--json"); !strings.Contains(r.stdout, `"Kind": "evidence_purge"`) {
+	if r = dpia(t, plain, "log", id, "--json"); !strings.Contains(r.stdout, `"kind": "evidence_purge"`) {
 		t.Errorf("no evidence_purge event: %s", r.stdout)
 	}
 	if r = dpia(t, plain, "log", id, "--verify"); r.code != 0 {
