@@ -177,7 +177,7 @@ func TestSnippet(t *testing.T) {
 		{long, "w59", "…" + words(44, 60)},
 		{long, "w0", words(0, 16) + "…"},
 	} {
-		if got := snippet(c.text, queryTerms(c.query), 16); got != c.want {
+		if got, _ := snippet(c.text, queryTerms(c.query), 16); got != c.want {
 			t.Errorf("snippet(%q):\n got %q\nwant %q", c.query, got, c.want)
 		}
 	}

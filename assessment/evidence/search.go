@@ -149,11 +149,13 @@ func (ix *Index) Search(ctx context.Context, id string, q Query) ([]Hit, error) 
 		if err := rows.Scan(&h.Path, &counts, &loc, &text, &h.Rank); err != nil {
 			return nil, err
 		}
-		snip := snippet(text, terms, snippetTokens)
+		snip, at := snippet(text, terms, snippetTokens)
 		var c map[string]int
 		_ = json.Unmarshal([]byte(counts), &c)
 		h.Types = SortedTypes(c)
-		_ = json.Unmarshal([]byte(loc), &h.Loc)
+		var cl ChunkLoc
+		_ = json.Unmarshal([]byte(loc), &cl)
+		h.Loc = cl.At(strings.Count(text[:at], "\n")) // the line of the chunk the match is on
 		if !q.Reveal {
 			snip = maskDigitRuns(ix.det.MaskText(snip))
 		}
@@ -194,7 +196,10 @@ func queryTerms(query string) []term {
 // chunk again in SQLite and, being an auxiliary function, needed a second MATCH per hit;
 // words are compared ignoring case (the index also folds diacritics, so a word matched only
 // through that opens the window at the start of the text).
-func snippet(text string, terms []term, n int) string {
+//
+// at is the byte offset in text of the first query word in the window (of the window when it
+// holds none), which places the hit on its line of the chunk.
+func snippet(text string, terms []term, n int) (snip string, at int) {
 	type token struct {
 		start, end int
 		term       int // index of the query word it matches, or -1
@@ -227,8 +232,44 @@ func snippet(text string, terms []term, n int) string {
 	if start >= 0 {
 		end(len(text))
 	}
+	// firstMatch is the offset of the first query word, among toks[from:to], on the line
+	// that holds the most different query words (the earliest such line): in a chunk where
+	// every line has one of the words, the line that has them all is the hit.
+	firstMatch := func(from, to int) int {
+		at, best := 0, 0
+		seen := make([]bool, len(terms))
+		distinct, first, lineEnd := 0, -1, -1
+		for _, t := range toks[from:to] {
+			if t.start > lineEnd { // the first word of a line (words hold no line break)
+				if distinct > best {
+					at, best = first, distinct
+				}
+				clear(seen)
+				distinct, first, lineEnd = 0, -1, len(text)
+				if j := strings.IndexByte(text[t.start:], '\n'); j >= 0 {
+					lineEnd = t.start + j
+				}
+			}
+			if t.term >= 0 {
+				if first < 0 {
+					first = t.start
+				}
+				if !seen[t.term] {
+					seen[t.term] = true
+					distinct++
+				}
+			}
+		}
+		if distinct > best {
+			at, best = first, distinct
+		}
+		if best == 0 && from < to {
+			return toks[from].start
+		}
+		return at
+	}
 	if len(toks) <= n {
-		return text
+		return text, firstMatch(0, len(toks))
 	}
 	best, bestScore := 0, -1
 	seen := make([]bool, len(terms))
@@ -260,7 +301,7 @@ func snippet(text string, terms []term, n int) string {
 	if best+n < len(toks) {
 		to, suffix = toks[best+n-1].end, "…"
 	}
-	return prefix + text[from:to] + suffix
+	return prefix + text[from:to] + suffix, firstMatch(best, best+n)
 }
 
 // hasPrefixFold reports whether s begins with prefix, ignoring case.

@@ -107,11 +107,12 @@ func (w *fileWork) archive(res FileResult, r io.ReaderAt, size int64, depth int)
 	return send(w.ctx, w.out, res)
 }
 
-// Chunk is a piece of a file's text for the full-text index, with where it starts.
+// Chunk is a piece of a file's text for the full-text index: one line per entry (a line of
+// text, a table row, a value), with where it starts and where each further line is.
 type Chunk struct {
 	Text  string
 	Words string // the words of Text as the full-text index holds them (package terms)
-	Loc   model.Location
+	Loc   ChunkLoc
 }
 
 const chunkBytes = 4096
@@ -122,7 +123,9 @@ type collector struct {
 	scan   model.Sink
 	keep   bool
 	buf    strings.Builder
-	loc    model.Location
+	loc    model.Location // where the chunk being built starts
+	last   model.Location // where its last entry is
+	steps  chunkSteps
 	header []string
 	red    *redactor // set when Options.Redact: kept text is masked (redact.go)
 	counts typeCounts
@@ -181,11 +184,17 @@ func (c *collector) add(loc model.Location, text string) {
 	if !c.keep || text == "" {
 		return
 	}
-	if c.buf.Len() == 0 {
-		c.loc = loc
+	if strings.IndexByte(text, '\n') >= 0 {
+		// One entry, one line of the chunk: a hit's line is found by counting line breaks.
+		text = strings.ReplaceAll(text, "\n", " ")
 	}
-	if c.buf.Len() > 0 {
+	if c.buf.Len() == 0 {
+		c.loc, c.last = loc, loc
+		c.steps.reset()
+	} else {
 		c.buf.WriteByte('\n')
+		c.steps.add(c.loc, c.last, loc)
+		c.last = loc
 	}
 	c.buf.WriteString(text)
 	if c.buf.Len() >= chunkBytes {
@@ -203,7 +212,7 @@ func (c *collector) flush() {
 	}
 	// Folding the words here runs on the workers, in parallel, not on the database writer.
 	c.words = terms.Append(c.words[:0], text)
-	c.res.Chunks = append(c.res.Chunks, Chunk{Text: text, Words: string(c.words), Loc: c.loc})
+	c.res.Chunks = append(c.res.Chunks, Chunk{Text: text, Words: string(c.words), Loc: c.steps.loc(c.loc)})
 	c.buf.Reset()
 }
 
