@@ -455,7 +455,7 @@ func (a *app) evidenceVerifyCmd() *cobra.Command {
 				tw.Flush()
 			}
 			if bad > 0 {
-				return &exitError{code: 1, msg: fmt.Sprintf("%d of %d evidence files changed or missing", bad, len(items))}
+				return &exitError{code: 1, msg: fmt.Sprintf("%d of %d evidence files changed or missing", bad, len(items)-unhashed)}
 			}
 			if !asJSON {
 				fmt.Fprintf(a.stdout, "all %d evidence files unchanged", len(items)-unhashed)
