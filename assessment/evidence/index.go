@@ -82,7 +82,7 @@ func (ix *Index) Add(ctx context.Context, assessmentID string, roots []string, a
 	if _, err := ix.st.Assessment(ctx, assessmentID); err != nil {
 		return rep, err
 	}
-	known, err := ix.knownFiles(ctx, assessmentID)
+	known, sources, err := ix.knownFiles(ctx, assessmentID)
 	if err != nil {
 		return rep, err
 	}
@@ -92,6 +92,10 @@ func (ix *Index) Add(ctx context.Context, assessmentID string, roots []string, a
 		Unchanged: func(path string, size int64, mtime time.Time) bool {
 			k, ok := known[path]
 			return ok && k.size == size && k.mtime == formatTime(mtime)
+		},
+		Attached: func(source string) (string, bool) {
+			p, ok := sources[source]
+			return p, ok
 		},
 	}
 	stats, err := Scan(ctx, roots, scanOpts, func(r FileResult) error {
@@ -131,22 +135,28 @@ type knownFile struct {
 	mtime string
 }
 
-func (ix *Index) knownFiles(ctx context.Context, id string) (map[string]knownFile, error) {
-	rows, err := ix.db.QueryContext(ctx, `SELECT path, size, mtime FROM evidence_files WHERE assessment_id = ? AND status = 'indexed'`, id)
+// knownFiles returns the indexed files of an assessment by path, and the paths of the files
+// on disk they were read from (not archive entries) by that path on disk.
+func (ix *Index) knownFiles(ctx context.Context, id string) (map[string]knownFile, map[string]string, error) {
+	rows, err := ix.db.QueryContext(ctx, `SELECT path, size, mtime, source, entry FROM evidence_files WHERE assessment_id = ? AND status = 'indexed'`, id)
 	if err != nil {
-		return nil, fmt.Errorf("read evidence files: %w", err)
+		return nil, nil, fmt.Errorf("read evidence files: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]knownFile{}
+	out, sources := map[string]knownFile{}, map[string]string{}
 	for rows.Next() {
-		var p string
+		var p, source string
 		var k knownFile
-		if err := rows.Scan(&p, &k.size, &k.mtime); err != nil {
-			return nil, err
+		var entry bool
+		if err := rows.Scan(&p, &k.size, &k.mtime, &source, &entry); err != nil {
+			return nil, nil, err
 		}
 		out[p] = k
+		if !entry {
+			sources[source] = p
+		}
 	}
-	return out, rows.Err()
+	return out, sources, rows.Err()
 }
 
 func formatTime(t time.Time) string {

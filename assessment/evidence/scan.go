@@ -72,6 +72,10 @@ type Options struct {
 	KeepDetections int
 	// Unchanged, if set, is asked before a file is read; true skips it (incremental indexing).
 	Unchanged func(path string, size int64, mtime time.Time) bool
+	// Attached, if set, is asked with a file's path on disk: the path it is already evidence
+	// under, if any. A file attached under another path is skipped, so that the same file
+	// is not counted twice (added once inside its folder and once on its own).
+	Attached func(source string) (path string, ok bool)
 	// Progress receives progress events, at most about ten a second, and a last one with Done.
 	Progress func(Progress)
 }
@@ -105,6 +109,7 @@ type job struct {
 	size    int64
 	mtime   time.Time
 	reason  string // set when the walker already decided to skip it
+	link    bool   // reached through a symlink
 }
 
 // Scan walks the roots (files or folders), extracts and detects in parallel, and calls consume
@@ -203,8 +208,12 @@ func walk(ctx context.Context, roots []string, opts Options, prog *progressor, j
 		}
 		list = append(list, found...)
 	}
+	dedupe(list)
 	var total int64
-	for _, j := range list {
+	for i, j := range list {
+		if p, ok := attachedElsewhere(opts, j); ok {
+			list[i].reason = "already attached as " + p + " (remove it first to attach the file under another path)"
+		}
 		total += j.size
 	}
 	prog.setTotal(len(list), total)
@@ -220,6 +229,36 @@ func walk(ctx context.Context, roots []string, opts Options, prog *progressor, j
 		}
 	}
 	return nil
+}
+
+// dedupe skips a file reached a second time in one run (roots that overlap, a symlink to a
+// file of the root): its detections would count twice. A file reached directly is kept over
+// one reached through a symlink; otherwise the first in walk order.
+func dedupe(list []job) {
+	kept := map[string]string{} // path on disk → display path kept
+	for _, viaLink := range []bool{false, true} {
+		for i := range list {
+			j := &list[i]
+			if j.reason != "" || j.link != viaLink {
+				continue
+			}
+			if d, ok := kept[j.path]; ok {
+				j.reason = "the same file as " + d
+				continue
+			}
+			kept[j.path] = j.display
+		}
+	}
+}
+
+// attachedElsewhere reports the path under which j's file is already evidence, when that is
+// not j's own path.
+func attachedElsewhere(opts Options, j job) (string, bool) {
+	if opts.Attached == nil || j.reason != "" {
+		return "", false
+	}
+	p, ok := opts.Attached(j.path)
+	return p, ok && p != j.display
 }
 
 func walkRoot(ctx context.Context, root string) ([]job, error) {
@@ -295,7 +334,7 @@ func fileJob(p, display, root string, d fs.DirEntry) (job, bool) {
 	if !st.Mode().IsRegular() {
 		return job{path: p, display: display, reason: "not a regular file"}, true
 	}
-	return job{path: target, display: display, size: st.Size(), mtime: st.ModTime()}, true
+	return job{path: target, display: display, size: st.Size(), mtime: st.ModTime(), link: target != p}, true
 }
 
 func errText(err error) string {
