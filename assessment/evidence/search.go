@@ -102,7 +102,7 @@ func (ix *Index) Search(ctx context.Context, id string, q Query) ([]Hit, error) 
 			id, q.File).Scan(&first, &last)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
-			return nil, nil
+			return nil, fmt.Errorf("no evidence file %q in assessment %s (see 'dpia evidence list')", q.File, id)
 		case err != nil:
 			return nil, fmt.Errorf("search evidence: %w", err)
 		}

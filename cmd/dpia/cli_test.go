@@ -421,8 +421,20 @@ func TestEvidenceCommands(t *testing.T) {
 	if r = dpia(t, ws, "evidence", "search", id, "Petrov", "--reveal"); !strings.Contains(r.stdout, "900101300017") {
 		t.Errorf("revealed search: %+v", r)
 	}
-	if r = dpia(t, ws, "evidence", "search", id, `"*`); r.code != 0 {
-		t.Errorf("stray quote and star: %+v", r)
+	if r = dpia(t, ws, "evidence", "search", id, `"*`); r.code != 2 || !strings.Contains(r.stderr, "no word to search for") {
+		t.Errorf("a query of a stray quote and star: %+v", r)
+	}
+	if r = dpia(t, ws, "evidence", "search", id, `Petrov"*`); r.code != 0 || !strings.Contains(r.stdout, "samples/users.csv") {
+		t.Errorf("stray quote and star after a word: %+v", r)
+	}
+	if r = dpia(t, ws, "evidence", "search", id, "Petrov", "--type", "kz_iin,emial"); r.code != 2 || !strings.Contains(r.stderr, `unknown detection type "emial"`) {
+		t.Errorf("misspelt type: %+v", r)
+	}
+	if r = dpia(t, ws, "evidence", "search", id, "Petrov", "--type", "kz_iin", "--file", "samples/users.csv"); r.code != 0 || !strings.Contains(r.stdout, "samples/users.csv") {
+		t.Errorf("type and file filters: %+v", r)
+	}
+	if r = dpia(t, ws, "evidence", "search", id, "Petrov", "--file", "users.csv"); r.code != 1 || !strings.Contains(r.stderr, `no evidence file "users.csv"`) {
+		t.Errorf("unknown file: %+v", r)
 	}
 	// The evidence contradicts the answers: face embeddings found while biometric.used = no.
 	r = dpia(t, ws, "show", id, "--json")

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/dpia-tool/dpia/assessment/evidence"
 	"github.com/dpia-tool/dpia/assessment/evidence/detect"
+	"github.com/dpia-tool/dpia/assessment/evidence/model"
 )
 
 // scanJSON is contract C4.
@@ -388,6 +390,14 @@ func (a *app) evidenceSearchCmd() *cobra.Command {
 			}
 			defer s.close()
 			q.Text = strings.Join(args[1:], " ")
+			if evidence.FTSQuery(q.Text) == "" {
+				return usagef("the query %q has no word to search for", q.Text)
+			}
+			for _, t := range q.Types {
+				if !slices.Contains(model.Types, t) {
+					return usagef("unknown detection type %q for --type (one of %s)", t, strings.Join(model.Types, ", "))
+				}
+			}
 			hits, err := ix.Search(cmd.Context(), args[0], q)
 			if err != nil {
 				return err
