@@ -142,7 +142,7 @@ func TestSearchBounded(t *testing.T) {
 	if err != nil || len(hits) != 1 || hits[0].Path != special {
 		t.Fatalf("file past the bound: %+v %v", hits, err)
 	}
-	if hits, err := ix.Search(ctx, id, Query{Text: "договор", File: "nope.txt"}); err != nil || len(hits) != 0 {
+	if hits, err := ix.Search(ctx, id, Query{Text: "договор", File: "nope.txt"}); err == nil || !strings.Contains(err.Error(), `no evidence file "nope.txt"`) || len(hits) != 0 {
 		t.Fatalf("unknown file: %+v %v", hits, err)
 	}
 	hits, err = ix.Search(ctx, other.ID, Query{Text: "особый"})
