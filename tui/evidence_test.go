@@ -263,3 +263,31 @@ func TestExportWritesChosenFormats(t *testing.T) {
 	}
 	d.mustSee("Wrote 3 reports")
 }
+
+func TestDetColumns(t *testing.T) {
+	demo := []Detection{
+		{Type: "person_name", Location: "line 2, row 1, column name", Value: "Z*** B***"},
+		{Type: "email", Location: "line 2, row 1, column email", Value: "z***@example.com"},
+	}
+	long := []Detection{{Type: "fingerprint_template", Location: "archive.zip!inner/deep/scan-0001.wsq, whole file", Value: strings.Repeat("x", 60)}}
+	tests := []struct {
+		name              string
+		dets              []Detection
+		width             int
+		typeW, whereWidth int
+	}{
+		{"the demo at 80 columns: nothing cut", demo, 80, 11, 27},
+		{"wider than needed: WHERE as wide as its longest", demo, 200, 11, 27},
+		{"long values: VALUE capped, TYPE at most 20", long, 80, 20, 28},
+		{"tiny: WHERE keeps 10", long, 40, 20, 10},
+		{"no detections: the headers", nil, 80, 4, 10},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			typeW, whereW := detColumns(tt.dets, tt.width)
+			if typeW != tt.typeW || whereW != tt.whereWidth {
+				t.Errorf("detColumns = %d, %d; want %d, %d", typeW, whereW, tt.typeW, tt.whereWidth)
+			}
+		})
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 func (p *evidence) View() string {
@@ -176,8 +178,9 @@ func (p *evidence) detailView() string {
 		s.Title.Render(truncate(p.detFile, p.width)),
 		s.Muted.Render(truncate(fmt.Sprintf("%s · %s · %s · sha256 %s", f.Status, f.MIME, humanBytes(f.Size), f.SHA256), p.width)),
 		masked, "",
-		s.Muted.Render("  " + cell("TYPE", 20) + " " + cell("WHERE", 22) + " VALUE"),
 	}
+	typeW, whereW := detColumns(p.dets, p.width)
+	lines = append(lines, s.Muted.Render("  "+cell("TYPE", typeW)+" "+cell("WHERE", whereW)+" VALUE"))
 	if len(p.dets) == 0 {
 		return strings.Join(append(lines, s.Muted.Render("  No detections in this file.")), "\n")
 	}
@@ -185,7 +188,7 @@ func (p *evidence) detailView() string {
 	off := window(0, p.detCursor, h, len(p.dets))
 	for i := off; i < min(len(p.dets), off+h); i++ {
 		d := p.dets[i]
-		row := cell(d.Type, 20) + " " + cell(d.Location, 22) + " " + truncate(d.Value, p.width-47)
+		row := cell(d.Type, typeW) + " " + cell(d.Location, whereW) + " " + truncate(d.Value, p.width-4-typeW-whereW)
 		if i == p.detCursor {
 			lines = append(lines, s.Cursor.Render("▸ ")+s.Selected.Render(row))
 		} else {
@@ -193,6 +196,22 @@ func (p *evidence) detailView() string {
 		}
 	}
 	return strings.Join(lines, "\n")
+}
+
+// detColumns sizes the TYPE and WHERE columns of a file's detections to what they hold, so
+// that at 80 columns "line 2, row 1, column email" is not cut: TYPE as wide as its longest
+// type (at most 20), VALUE given what its longest masked value needs (at most 28), WHERE the
+// rest (at least 10).
+func detColumns(dets []Detection, width int) (typeW, whereW int) {
+	typeW, valueW, whereMax := len("TYPE"), len("VALUE"), len("WHERE")
+	for _, d := range dets {
+		typeW = max(typeW, ansi.StringWidth(d.Type))
+		valueW = max(valueW, ansi.StringWidth(d.Value))
+		whereMax = max(whereMax, ansi.StringWidth(d.Location))
+	}
+	typeW, valueW = min(typeW, 20), min(valueW, 28)
+	whereW = max(10, min(whereMax, width-4-typeW-valueW))
+	return typeW, whereW
 }
 
 func (p *evidence) searchView() string {
