@@ -76,7 +76,12 @@ func (p *evidence) listView() string {
 		}
 		return strings.Join(append(lines, s.Text.Render("No evidence yet: press a to attach a folder of samples.")), "\n")
 	}
-	pathW := max(16, p.width/3)
+	// PATH is as wide as the longest path, within 16 cells and half the screen.
+	pathW := 0
+	for _, f := range p.files {
+		pathW = max(pathW, ansi.StringWidth(f.Path))
+	}
+	pathW = min(max(16, pathW), max(16, p.width/2))
 	lines = append(lines, s.Muted.Render("  "+cell("PATH", pathW)+" "+cell("STATUS", 8)+" DETECTIONS"))
 	h := max(1, p.height-len(lines))
 	off := window(0, p.cursor, h, len(p.files))
