@@ -72,6 +72,9 @@ type AddReport struct {
 	Skipped    int            `json:"skipped"`
 	Failed     int            `json:"failed"`
 	Detections map[string]int `json:"detections"`
+	// Compacted is how many files indexed in clear before were masked by this (redacted) run
+	// and the database compacted so that their clear text is gone.
+	Compacted int `json:"compacted,omitempty"`
 }
 
 // Add indexes files and folders as evidence of an assessment. Files already indexed with the
@@ -91,7 +94,9 @@ func (ix *Index) Add(ctx context.Context, assessmentID string, roots []string, a
 		Workers: opts.Workers, Limits: opts.Limits, Detector: ix.det, KeepText: true, Progress: opts.Progress, Redact: opts.Redact,
 		Unchanged: func(path string, size int64, mtime time.Time) bool {
 			k, ok := known[path]
-			return ok && k.size == size && k.mtime == formatTime(mtime)
+			// A file indexed in clear is read again when masking is asked for now; one
+			// indexed masked stays masked until it changes or is removed.
+			return ok && k.size == size && k.mtime == formatTime(mtime) && (k.redaction != Clear || !opts.Redact)
 		},
 		Attached: func(source string) (string, bool) {
 			p, ok := sources[source]
@@ -110,6 +115,12 @@ func (ix *Index) Add(ctx context.Context, assessmentID string, roots []string, a
 		for t, n := range r.Counts {
 			rep.Detections[t] += n
 		}
+		if opts.Redact {
+			r.Redaction = Redacted
+			if k, ok := known[r.Path]; ok && k.redaction == Clear {
+				r.Redaction = RedactedPending
+			}
+		}
 		return w.add(ctx, r)
 	})
 	rep.Stats = stats
@@ -117,6 +128,11 @@ func (ix *Index) Add(ctx context.Context, assessmentID string, roots []string, a
 	flushCtx := context.WithoutCancel(ctx)
 	if ferr := w.flush(flushCtx); ferr != nil && err == nil {
 		err = ferr
+	}
+	if err == nil && opts.Redact {
+		// Files indexed in clear before are now masked; their clear text is deleted but its
+		// bytes stay in free pages and index segments until the database is compacted.
+		rep.Compacted, err = ix.compactPending(flushCtx, assessmentID)
 	}
 	if w.files > 0 {
 		summary, _ := json.Marshal(rep)
@@ -131,14 +147,52 @@ func (ix *Index) Add(ctx context.Context, assessmentID string, roots []string, a
 }
 
 type knownFile struct {
-	size  int64
-	mtime string
+	size      int64
+	mtime     string
+	redaction Redaction
+}
+
+// Redaction is how an evidence file's text is kept (evidence_files.redacted).
+type Redaction int
+
+const (
+	// Clear: the text is kept as it was read.
+	Clear Redaction = 0
+	// Redacted: detected values are masked in the kept text (evidence add --redact).
+	Redacted Redaction = 1
+	// RedactedPending: masked, but the file was indexed in clear before and the database
+	// has not been compacted since, so the clear text's bytes may remain in its files.
+	RedactedPending Redaction = 2
+)
+
+// compactPending compacts the database when files of the assessment are RedactedPending,
+// then marks them Redacted, and reports the number of such files. Files left pending by a
+// compaction that failed (another process holding the workspace) are compacted by the next
+// redacted add.
+func (ix *Index) compactPending(ctx context.Context, id string) (int, error) {
+	var n int
+	if err := ix.db.QueryRowContext(ctx, `SELECT count(*) FROM evidence_files WHERE assessment_id = ? AND redacted = ?`,
+		id, RedactedPending).Scan(&n); err != nil {
+		return 0, fmt.Errorf("read evidence files: %w", err)
+	}
+	if n == 0 {
+		return 0, nil
+	}
+	if err := ix.Compact(ctx); err != nil {
+		return 0, fmt.Errorf("%d files indexed in clear before are now masked, but their clear text may remain in the database files until it is compacted (run 'dpia evidence add --redact' again when no other dpia has the workspace open): %w", n, err)
+	}
+	err := ix.st.Write(ctx, "mark evidence compacted", func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE evidence_files SET redacted = ? WHERE assessment_id = ? AND redacted = ?`,
+			Redacted, id, RedactedPending)
+		return err
+	})
+	return n, err
 }
 
 // knownFiles returns the indexed files of an assessment by path, and the paths of the files
 // on disk they were read from (not archive entries) by that path on disk.
 func (ix *Index) knownFiles(ctx context.Context, id string) (map[string]knownFile, map[string]string, error) {
-	rows, err := ix.db.QueryContext(ctx, `SELECT path, size, mtime, source, entry FROM evidence_files WHERE assessment_id = ? AND status = 'indexed'`, id)
+	rows, err := ix.db.QueryContext(ctx, `SELECT path, size, mtime, source, entry, redacted FROM evidence_files WHERE assessment_id = ? AND status = 'indexed'`, id)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read evidence files: %w", err)
 	}
@@ -148,7 +202,7 @@ func (ix *Index) knownFiles(ctx context.Context, id string) (map[string]knownFil
 		var p, source string
 		var k knownFile
 		var entry bool
-		if err := rows.Scan(&p, &k.size, &k.mtime, &source, &entry); err != nil {
+		if err := rows.Scan(&p, &k.size, &k.mtime, &source, &entry, &k.redaction); err != nil {
 			return nil, nil, err
 		}
 		out[p] = k
@@ -324,9 +378,9 @@ func (ix *Index) writeFile(ctx context.Context, tx *sql.Tx, id string, r *FileRe
 	counts, _ := json.Marshal(r.Counts)
 	res, err := tx.ExecContext(ctx, `INSERT INTO evidence_files
 		(assessment_id, path, source, source_sha256, sha256, size, mtime, mime, kind, status, reason, counts, indexed_at, entry,
-		 text_first, text_last) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0)`,
+		 text_first, text_last, redacted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0, ?)`,
 		id, r.Path, r.Source, r.SourceSHA256, r.SHA256, r.Size, formatTime(r.ModTime), r.Mime, r.Kind,
-		r.Status, r.Reason, string(counts), formatTime(ix.now()), r.Entry)
+		r.Status, r.Reason, string(counts), formatTime(ix.now()), r.Entry, r.Redaction)
 	if err != nil {
 		return 0, err
 	}

@@ -181,3 +181,48 @@ func TestSearchMarksNeverSplitValues(t *testing.T) {
 		}
 	}
 }
+
+// TestRedactAfterPlainAdd: files first indexed in clear are read again when added with
+// redaction, though unchanged, and then hold no raw value; adding them again (with or
+// without redaction) leaves them masked and unread.
+func TestRedactAfterPlainAdd(t *testing.T) {
+	ctx := context.Background()
+	root, raw := privateTree(t)
+	ix, st, id := openIndex(t)
+	if rep, err := ix.Add(ctx, id, []string{root}, "tester", AddOptions{}); err != nil || rep.Indexed != 3 {
+		t.Fatalf("plain add: %+v %v", rep, err)
+	}
+	if !bytes.Contains(workspaceBytes(t, st), []byte(raw[0])) {
+		t.Fatalf("%q is not in the workspace after a plain add: the test proves nothing", raw[0])
+	}
+	rep, err := ix.Add(ctx, id, []string{root}, "tester", AddOptions{Redact: true})
+	if err != nil || rep.Indexed != 3 || rep.Stats.Unchanged != 0 || rep.Compacted != 3 {
+		t.Fatalf("redacted add of the same files: %+v %v", rep, err)
+	}
+	// The clear text is gone from the database files and from the full-text index (whose
+	// segments would keep deleted terms until merged).
+	for _, v := range raw {
+		if bytes.Contains(workspaceBytes(t, st), []byte(v)) {
+			t.Errorf("raw value %q is still in the workspace after adding the files with --redact", v)
+		}
+		var n int
+		if err := st.DB().QueryRow(`SELECT count(*) FROM evidence_words WHERE evidence_words MATCH ?`, FTSQuery(v)).Scan(&n); err != nil || n != 0 {
+			t.Errorf("raw value %q is still in the full-text index: %d chunks, %v", v, n, err)
+		}
+	}
+	var pending int
+	st.DB().QueryRow(`SELECT count(*) FROM evidence_files WHERE redacted != ?`, Redacted).Scan(&pending)
+	if pending != 0 {
+		t.Errorf("%d files not marked redacted after the compaction", pending)
+	}
+	for _, opts := range []AddOptions{{Redact: true}, {}} {
+		rep, err := ix.Add(ctx, id, []string{root}, "tester", opts)
+		if err != nil || rep.Indexed != 0 || rep.Stats.Unchanged != 3 || rep.Compacted != 0 {
+			t.Errorf("add again (redact %v): %+v %v; want the files unchanged", opts.Redact, rep, err)
+		}
+	}
+	hits, err := ix.Search(ctx, id, Query{Text: "paid", Reveal: true})
+	if err != nil || len(hits) != 1 || !strings.Contains(hits[0].Snippet, "5500 **** **** 0004") {
+		t.Errorf("search after the adds shows %+v %v, want the masked text", hits, err)
+	}
+}

@@ -37,9 +37,10 @@ const (
 // FileResult is everything learned about one file (or archive entry). A consumer receives it
 // whole, so a file is either fully indexed or not at all.
 type FileResult struct {
-	Path         string // display path: relative to the root's parent; archive entries as a.zip!inner/b.csv
-	Source       string // the file on disk (for an archive entry: the outermost archive)
-	SourceSHA256 string // hash of Source
+	Path         string    // display path: relative to the root's parent; archive entries as a.zip!inner/b.csv
+	Source       string    // the file on disk (for an archive entry: the outermost archive)
+	SourceSHA256 string    // hash of Source
+	Redaction    Redaction // how its text is kept (set by Index.Add)
 	SHA256       string
 	Size         int64
 	ModTime      time.Time

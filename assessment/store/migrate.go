@@ -212,6 +212,12 @@ INSERT INTO evidence_chunks (id, file_id, loc, text) SELECT rowid, file_id, loc,
 INSERT INTO evidence_words (rowid, words) SELECT id, dpia_words(text) FROM evidence_chunks ORDER BY id;
 DROP TABLE evidence_text;
 `,
+	// 8: whether a file's text was indexed with its detected values masked (evidence add
+	// --redact), so that adding it again with --redact reads a file first indexed without it
+	// even though it has not changed.
+	`
+ALTER TABLE evidence_files ADD COLUMN redacted INTEGER NOT NULL DEFAULT 0;
+`,
 }
 
 // SchemaVersion returns the schema version (PRAGMA user_version) this

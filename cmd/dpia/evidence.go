@@ -237,11 +237,14 @@ func (a *app) evidenceAddCmd() *cobra.Command {
 			fmt.Fprintf(a.stdout, "indexed %d, skipped %d, failed %d, unchanged %d files (%s in %.2f s, %.1f MB/s)\n",
 				rep.Indexed, rep.Skipped, rep.Failed, rep.Stats.Unchanged, humanBytes(rep.Stats.Bytes), rep.Stats.Seconds, mbps(rep.Stats))
 			printTotals(a.stdout, rep.Detections)
+			if rep.Compacted > 0 {
+				fmt.Fprintf(a.stdout, "masked %s indexed in clear before and compacted the workspace: their clear text is gone\n", plural(rep.Compacted, "file"))
+			}
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
-	cmd.Flags().BoolVar(&redact, "redact", false, "index the text with detected values masked, so the workspace holds no raw value (search then shows masks, even with --reveal)")
+	cmd.Flags().BoolVar(&redact, "redact", false, "index the text with detected values masked, so the workspace holds no raw value (search then shows masks, even with --reveal); files indexed in clear before are read again and the workspace compacted")
 	return cmd
 }
 

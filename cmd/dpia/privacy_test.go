@@ -228,4 +228,18 @@ func TestRedactAndPurge(t *testing.T) {
 	if r = dpia(t, plain, "evidence", "purge", id, "samples/nope.txt"); r.code != 1 || !strings.Contains(r.stderr, `"samples/nope.txt"`) {
 		t.Errorf("purge of an unknown path: %+v", r)
 	}
+	// The rest, indexed in clear, added again with --redact though unchanged: read again,
+	// masked, and the workspace compacted so the clear text is gone.
+	if !leaksAny(workspaceBytes(t, plain)) {
+		t.Fatal("no raw value left in the unredacted workspace: the test below proves nothing")
+	}
+	r = dpia(t, plain, "evidence", "add", id, samples, "--redact")
+	if r.code != 0 || !strings.Contains(r.stdout, "compacted the workspace") {
+		t.Fatalf("evidence add --redact over files indexed in clear: %+v", r)
+	}
+	if l := leaks(string(workspaceBytes(t, plain))); len(l) > 0 {
+		t.Errorf("after adding the files again with --redact, the workspace's files hold raw values %q", l)
+	}
 }
+
+func leaksAny(b []byte) bool { return len(leaks(string(b))) > 0 }
