@@ -74,7 +74,13 @@ func TestAttachedUnderAnotherPath(t *testing.T) {
 	if sum["email"] != 2 {
 		t.Errorf("the evidence summary the grading reads counts %d e-mails, want 2 (the file once)", sum["email"])
 	}
-	if rep, err = ix.Add(ctx, id, []string{root}, "tester", AddOptions{}); err != nil || rep.Stats.Unchanged != 1 {
+	if rep, err = ix.Add(ctx, id, []string{root}, "tester", AddOptions{}); err != nil || rep.Stats.Unchanged != 1 || rep.Indexed != 0 {
 		t.Errorf("re-adding the folder: %+v %v", rep, err)
+	}
+	if rep, err = ix.Add(ctx, id, []string{root}, "tester", AddOptions{Reindex: true}); err != nil || rep.Stats.Unchanged != 0 || rep.Indexed != 1 {
+		t.Errorf("re-adding the folder with Reindex: %+v %v; want the file read again", rep, err)
+	}
+	if sum, err := Summary(ctx, st, id); err != nil || sum["email"] != 2 {
+		t.Errorf("after reindexing, the summary counts %v e-mails (%v), want 2", sum["email"], err)
 	}
 }

@@ -63,6 +63,9 @@ type AddOptions struct {
 	Progress func(Progress)
 	// Redact indexes the text with every detected value masked (see redact.go).
 	Redact bool
+	// Reindex reads every file again, unchanged ones too: after an upgrade of dpia, its
+	// detector's findings (and search locations) replace the older ones.
+	Reindex bool
 }
 
 // AddReport sums up an indexing run.
@@ -102,6 +105,9 @@ func (ix *Index) Add(ctx context.Context, assessmentID string, roots []string, a
 			p, ok := sources[source]
 			return p, ok
 		},
+	}
+	if opts.Reindex {
+		scanOpts.Unchanged = nil
 	}
 	stats, err := Scan(ctx, roots, scanOpts, func(r FileResult) error {
 		switch r.Status {

@@ -214,7 +214,7 @@ func (a *app) evidenceCmd() *cobra.Command {
 }
 
 func (a *app) evidenceAddCmd() *cobra.Command {
-	var asJSON, redact bool
+	var asJSON, redact, reindex bool
 	cmd := &cobra.Command{
 		Use:   "add ID PATH...",
 		Short: "Index files and folders as evidence of an assessment (unchanged files are not re-read)",
@@ -226,7 +226,7 @@ func (a *app) evidenceAddCmd() *cobra.Command {
 				return err
 			}
 			defer s.close()
-			rep, err := ix.Add(ctx, args[0], args[1:], actor(), evidence.AddOptions{Progress: a.progressPrinter(), Redact: redact})
+			rep, err := ix.Add(ctx, args[0], args[1:], actor(), evidence.AddOptions{Progress: a.progressPrinter(), Redact: redact, Reindex: reindex})
 			a.endProgress()
 			if err != nil {
 				return err
@@ -244,6 +244,7 @@ func (a *app) evidenceAddCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	cmd.Flags().BoolVar(&reindex, "reindex", false, "read every file again, unchanged ones too (after upgrading dpia, so that its detection and search locations apply to older evidence)")
 	cmd.Flags().BoolVar(&redact, "redact", false, "index the text with detected values masked, so the workspace holds no raw value (search then shows masks, even with --reveal); files indexed in clear before are read again and the workspace compacted")
 	return cmd
 }
