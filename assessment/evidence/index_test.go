@@ -176,6 +176,10 @@ func TestSnippet(t *testing.T) {
 		{long, "нет", words(0, 16) + "…"},
 		{long, "w59", "…" + words(44, 60)},
 		{long, "w0", words(0, 16) + "…"},
+		// One line per row: the snippet is the row with the words, never the next row.
+		{"id | name | city\n1 | Ivan Petrov | Almaty\n2 | Anna Petrova | Astana\n3 | Anna Kim | Almaty", "anna almaty", "3 | Anna Kim | Almaty"},
+		{"id | name | city\n1 | Ivan Petrov | Almaty\n2 | Anna Petrova | Astana\n3 | Anna Kim | Almaty", "petrov*", "1 | Ivan Petrov | Almaty"},
+		{"первая строка\n\nвторая строка с договором\nтретья", "договором", "вторая строка с договором"},
 	} {
 		if got, _ := snippet(c.text, queryTerms(c.query), 16); got != c.want {
 			t.Errorf("snippet(%q):\n got %q\nwant %q", c.query, got, c.want)

@@ -190,12 +190,13 @@ func queryTerms(query string) []term {
 	return terms
 }
 
-// snippet cuts the window of n words of text that holds the most query words (the most
-// different ones first, then the most, then the earliest), from the original text between
-// them, with "…" where the text goes on. It replaces FTS5's snippet(), which tokenised each
-// chunk again in SQLite and, being an auxiliary function, needed a second MATCH per hit;
-// words are compared ignoring case (the index also folds diacritics, so a word matched only
-// through that opens the window at the start of the text).
+// snippet cuts, from the line of text that holds the most query words, the window of n words
+// that holds the most of them (the most different ones first, then the most, then the
+// earliest), from the original text between them, with "…" where the line goes on. It
+// replaces FTS5's snippet(), which tokenised each chunk again in SQLite and, being an
+// auxiliary function, needed a second MATCH per hit; words are compared ignoring case (the
+// index also folds diacritics, so a word matched only through that opens the window at the
+// start of the first line).
 //
 // at is the byte offset in text of the first query word in the window (of the window when it
 // holds none), which places the hit on its line of the chunk.
@@ -232,55 +233,32 @@ func snippet(text string, terms []term, n int) (snip string, at int) {
 	if start >= 0 {
 		end(len(text))
 	}
-	// firstMatch is the offset of the first query word, among toks[from:to], on the line
-	// that holds the most different query words (the earliest such line): in a chunk where
-	// every line has one of the words, the line that has them all is the hit.
-	firstMatch := func(from, to int) int {
-		at, best := 0, 0
-		seen := make([]bool, len(terms))
-		distinct, first, lineEnd := 0, -1, -1
-		for _, t := range toks[from:to] {
-			if t.start > lineEnd { // the first word of a line (words hold no line break)
-				if distinct > best {
-					at, best = first, distinct
-				}
-				clear(seen)
-				distinct, first, lineEnd = 0, -1, len(text)
-				if j := strings.IndexByte(text[t.start:], '\n'); j >= 0 {
-					lineEnd = t.start + j
-				}
-			}
-			if t.term >= 0 {
-				if first < 0 {
-					first = t.start
-				}
-				if !seen[t.term] {
-					seen[t.term] = true
-					distinct++
-				}
-			}
+	// A chunk holds one entry per line (a line of text, a table row): the snippet is cut from
+	// the line with the most different query words, then the most, then the earliest, so that
+	// it never runs one row into the next.
+	line := func(i int) (lo, hi int) { // the tokens of the line of token i
+		ls := strings.LastIndexByte(text[:toks[i].start], '\n') + 1
+		le := len(text)
+		if k := strings.IndexByte(text[toks[i].end:], '\n'); k >= 0 {
+			le = toks[i].end + k
 		}
-		if distinct > best {
-			at, best = first, distinct
+		for lo = i; lo > 0 && toks[lo-1].start >= ls; lo-- {
 		}
-		if best == 0 && from < to {
-			return toks[from].start
+		for hi = i + 1; hi < len(toks) && toks[hi].end <= le; hi++ {
 		}
-		return at
+		return lo, hi
 	}
-	if len(toks) <= n {
-		return text, firstMatch(0, len(toks))
+	lo, hi := 0, min(len(toks), 1)
+	if len(toks) > 0 {
+		lo, hi = line(0)
 	}
-	best, bestScore := 0, -1
+	bestScore := -1
 	seen := make([]bool, len(terms))
-	for i, t := range toks {
-		if t.term < 0 {
-			continue
-		}
-		start := min(max(i-2, 0), len(toks)-n) // a little context before the first match
+	for i := 0; i < len(toks); {
+		l, h := line(i)
 		clear(seen)
 		distinct, hits := 0, 0
-		for _, w := range toks[start : start+n] {
+		for _, w := range toks[l:h] {
 			if w.term >= 0 {
 				hits++
 				if !seen[w.term] {
@@ -289,19 +267,59 @@ func snippet(text string, terms []term, n int) (snip string, at int) {
 				}
 			}
 		}
-		if score := distinct*(n+1) + hits; score > bestScore {
-			best, bestScore = start, score
+		if score := distinct*(len(toks)+1) + hits; hits > 0 && score > bestScore {
+			lo, hi, bestScore = l, h, score
+		}
+		i = h
+	}
+	lineStart, lineEnd := 0, len(text)
+	if len(toks) > 0 {
+		lineStart = strings.LastIndexByte(text[:toks[lo].start], '\n') + 1
+		if k := strings.IndexByte(text[toks[hi-1].end:], '\n'); k >= 0 {
+			lineEnd = toks[hi-1].end + k
 		}
 	}
-	from, to := 0, len(text)
-	prefix, suffix := "", ""
+	// The window of n words within the line that holds the most query words.
+	toks = toks[lo:hi]
+	best, bestScore := 0, -1
+	if len(toks) > n {
+		for i, t := range toks {
+			if t.term < 0 {
+				continue
+			}
+			start := min(max(i-2, 0), len(toks)-n) // a little context before the first match
+			clear(seen)
+			distinct, hits := 0, 0
+			for _, w := range toks[start : start+n] {
+				if w.term >= 0 {
+					hits++
+					if !seen[w.term] {
+						seen[w.term] = true
+						distinct++
+					}
+				}
+			}
+			if score := distinct*(n+1) + hits; score > bestScore {
+				best, bestScore = start, score
+			}
+		}
+	}
+	from, to := lineStart, lineEnd
+	prefix, suffix := "", "" // where the line goes on beyond the window
 	if best > 0 {
 		from, prefix = toks[best].start, "…"
 	}
 	if best+n < len(toks) {
 		to, suffix = toks[best+n-1].end, "…"
 	}
-	return prefix + text[from:to] + suffix, firstMatch(best, best+n)
+	at = from
+	for _, t := range toks[best:min(len(toks), best+n)] {
+		if t.term >= 0 {
+			at = t.start
+			break
+		}
+	}
+	return prefix + strings.TrimSpace(text[from:to]) + suffix, at
 }
 
 // hasPrefixFold reports whether s begins with prefix, ignoring case.
