@@ -2,6 +2,7 @@ package evidence
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -82,5 +83,54 @@ func TestAttachedUnderAnotherPath(t *testing.T) {
 	}
 	if sum, err := Summary(ctx, st, id); err != nil || sum["email"] != 2 {
 		t.Errorf("after reindexing, the summary counts %v e-mails (%v), want 2", sum["email"], err)
+	}
+}
+
+// TestLinks: values of the sample tree found in several files (the users CSV, its copy in a
+// nested archive, the log and the note naming the same people) are linked across them with
+// their masked previews, the most widely spread first; a type filter and a higher minimum of
+// files narrow the list.
+func TestLinks(t *testing.T) {
+	ctx := context.Background()
+	root := sampleTree(t)
+	ix, _, id := openIndex(t)
+	if _, err := ix.Add(ctx, id, []string{root}, "tester", AddOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	links, err := ix.Links(ctx, id, LinkQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const csv, inner = "samples/users.csv", "samples/archive.zip!nested.zip!inner/users.csv"
+	got := []string{}
+	for _, l := range links {
+		got = append(got, fmt.Sprintf("%s %s %d %s", l.Type, l.Preview, l.Occurrences, strings.Join(l.Files, ",")))
+	}
+	want := []string{
+		"email a***@example.com 3 " + inner + ",samples/archive.zip!notes.txt," + csv,
+		"email i***@example.kz 3 samples/app.log," + inner + "," + csv,
+	}
+	if len(got) < 2 || strings.Join(got[:2], "\n") != strings.Join(want, "\n") {
+		t.Errorf("the most widely spread links:\n%s\nwant first:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	byType := map[string]int{}
+	for _, l := range links[min(2, len(links)):] {
+		byType[l.Type]++
+		if strings.Join(l.Files, ",") != inner+","+csv || l.Occurrences != 2 {
+			t.Errorf("link %+v, want one occurrence in each copy of the CSV", l)
+		}
+	}
+	// The two people of the CSV: two IINs and two names (in a name column), besides the e-mails.
+	if byType["kz_iin"] != 2 || byType["person_name"] != 2 || len(links) != 6 {
+		t.Errorf("links by type %v of %d, want 2 kz_iin and 2 person_name of 6:\n%s", byType, len(links), strings.Join(got, "\n"))
+	}
+	if only, _ := ix.Links(ctx, id, LinkQuery{Types: []string{"kz_iin"}}); len(only) != 2 || only[0].Type != "kz_iin" || only[1].Type != "kz_iin" {
+		t.Errorf("type filter: %+v", only)
+	}
+	if three, err := ix.Links(ctx, id, LinkQuery{MinFiles: 3}); err != nil || len(three) != 2 {
+		t.Errorf("in three files or more: %+v %v; want the two e-mails", three, err)
+	}
+	if one, _ := ix.Links(ctx, id, LinkQuery{Limit: 1}); len(one) != 1 {
+		t.Errorf("limit 1: %+v", one)
 	}
 }

@@ -454,3 +454,35 @@ func TestEvidenceCommands(t *testing.T) {
 		t.Errorf("log after evidence: %+v", r)
 	}
 }
+
+// TestEvidenceLinks: the same IIN and e-mail in a CRM export and a training set are listed,
+// masked, with both files; the JSON names them; a misspelt type is a usage error.
+func TestEvidenceLinks(t *testing.T) {
+	ws := filepath.Join(t.TempDir(), "ws")
+	samples := filepath.Join(t.TempDir(), "samples")
+	os.MkdirAll(samples, 0o700)
+	os.WriteFile(filepath.Join(samples, "crm.csv"), []byte("full_name,iin,email\nIvan Petrov,900101300017,ivan@mail.kz\n"), 0o600)
+	os.WriteFile(filepath.Join(samples, "training.csv"), []byte("iin,label\n900101300017,match\n"), 0o600)
+	id := strings.TrimSpace(dpia(t, ws, "new", "--name", "Links").stdout)
+	if r := dpia(t, ws, "evidence", "add", id, samples); r.code != 0 {
+		t.Fatalf("evidence add: %+v", r)
+	}
+	r := dpia(t, ws, "evidence", "links", id)
+	if r.code != 0 || !strings.Contains(r.stdout, "kz_iin  9001******17    2      2            samples/crm.csv, samples/training.csv") || strings.Contains(r.stdout, "900101300017") {
+		t.Errorf("links:\n%s%s", r.stdout, r.stderr)
+	}
+	var links []struct {
+		Type  string
+		Files []string
+	}
+	r = dpia(t, ws, "evidence", "links", id, "--json", "--type", "kz_iin")
+	if err := json.Unmarshal([]byte(r.stdout), &links); err != nil || len(links) != 1 || len(links[0].Files) != 2 {
+		t.Errorf("links --json: %v %s", err, r.stdout)
+	}
+	if r = dpia(t, ws, "evidence", "links", id, "--min-files", "3"); r.code != 0 || !strings.Contains(r.stdout, "no value found in 3 or more evidence files") {
+		t.Errorf("links in three files: %+v", r)
+	}
+	if r = dpia(t, ws, "evidence", "links", id, "--type", "iin"); r.code != 2 || !strings.Contains(r.stderr, `unknown detection type "iin"`) {
+		t.Errorf("misspelt type: %+v", r)
+	}
+}

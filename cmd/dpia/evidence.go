@@ -206,10 +206,10 @@ func (a *app) evidenceCmd() *cobra.Command {
 		Short: "Attach, list, search and verify evidence files",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return usagef("evidence needs a subcommand: add, list, show, search, verify, remove or purge")
+			return usagef("evidence needs a subcommand: add, list, show, search, links, verify, remove or purge")
 		},
 	}
-	cmd.AddCommand(a.evidenceAddCmd(), a.evidenceListCmd(), a.evidenceShowCmd(), a.evidenceSearchCmd(), a.evidenceVerifyCmd(), a.evidenceRemoveCmd(), a.evidencePurgeCmd())
+	cmd.AddCommand(a.evidenceAddCmd(), a.evidenceListCmd(), a.evidenceShowCmd(), a.evidenceSearchCmd(), a.evidenceLinksCmd(), a.evidenceVerifyCmd(), a.evidenceRemoveCmd(), a.evidencePurgeCmd())
 	return cmd
 }
 
@@ -428,6 +428,55 @@ func (a *app) evidenceSearchCmd() *cobra.Command {
 	f.StringVar(&q.PathGlob, "path", "", "only files whose path matches this glob")
 	f.IntVar(&q.Limit, "limit", 50, "at most this many results")
 	f.BoolVar(&q.Reveal, "reveal", false, "show detected personal data unmasked")
+	f.BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
+}
+
+func (a *app) evidenceLinksCmd() *cobra.Command {
+	var q evidence.LinkQuery
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "links ID",
+		Short: "Values detected in more than one evidence file (the same e-mail, IIN or face template), masked",
+		Args:  exactArgs(1, "an assessment id"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			for _, t := range q.Types {
+				if !slices.Contains(model.Types, t) {
+					return usagef("unknown detection type %q for --type (one of %s)", t, strings.Join(model.Types, ", "))
+				}
+			}
+			ix, s, err := a.openIndex(cmd, args[0])
+			if err != nil {
+				return err
+			}
+			defer s.close()
+			links, err := ix.Links(cmd.Context(), args[0], q)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(a.stdout, links)
+			}
+			if len(links) == 0 {
+				fmt.Fprintf(a.stdout, "no value found in %d or more evidence files\n", max(2, q.MinFiles))
+				return nil
+			}
+			tw := tabwriter.NewWriter(a.stdout, 0, 2, 2, ' ', 0)
+			fmt.Fprintln(tw, "TYPE\tVALUE (MASKED)\tFILES\tOCCURRENCES\tIN")
+			for _, l := range links {
+				in := strings.Join(l.Files, ", ")
+				if len(l.Files) > 3 {
+					in = strings.Join(l.Files[:3], ", ") + fmt.Sprintf(" and %d more", len(l.Files)-3)
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\n", l.Type, l.Preview, len(l.Files), l.Occurrences, in)
+			}
+			return tw.Flush()
+		},
+	}
+	f := cmd.Flags()
+	f.StringSliceVar(&q.Types, "type", nil, "only these detection types (e.g. kz_iin,email)")
+	f.IntVar(&q.MinFiles, "min-files", 2, "only values found in at least this many files")
+	f.IntVar(&q.Limit, "limit", 50, "at most this many values")
 	f.BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd
 }
