@@ -85,6 +85,17 @@ type EvidenceBackend interface {
 	Search(ctx context.Context, id string, query SearchQuery) ([]SearchHit, error)
 	// Verify re-hashes the evidence files; each file's Status says ok, changed or missing.
 	Verify(ctx context.Context, id string) ([]EvidenceFile, error)
+	// Links lists the values detected in more than one evidence file, the most widely
+	// spread first.
+	Links(ctx context.Context, id string) ([]EvidenceLink, error)
+}
+
+// EvidenceLink is one value detected in several evidence files (linked by its keyed hash).
+type EvidenceLink struct {
+	Type        string
+	Value       string // masked
+	Occurrences int
+	Files       []string
 }
 
 // Progress is one progress event of Add.

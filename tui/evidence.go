@@ -20,6 +20,7 @@ const (
 	evDetail
 	evSearch
 	evVerify
+	evLinks
 )
 
 // evidence attaches, indexes, lists, verifies and searches evidence files, through the
@@ -62,6 +63,11 @@ type evidence struct {
 	verified  []EvidenceFile
 	verifying bool
 	verifyRun int
+
+	links       []EvidenceLink
+	linking     bool
+	linksRun    int
+	linksCursor int
 }
 
 func newEvidence(c *Common) *evidence {
@@ -162,6 +168,8 @@ func (p *evidence) Update(msg tea.Msg) tea.Cmd {
 		return p.handleSearchResult(msg)
 	case verifyMsg:
 		return p.handleVerify(msg)
+	case linksMsg:
+		return p.handleLinks(msg)
 	case tea.KeyMsg:
 		return p.handleKey(msg)
 	}
@@ -198,6 +206,8 @@ func (p *evidence) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return p.searchKey(msg)
 	case evVerify:
 		return p.verifyKey(msg)
+	case evLinks:
+		return p.linksKey(msg)
 	}
 	return p.listKey(msg)
 }
@@ -219,6 +229,8 @@ func (p *evidence) listKey(msg tea.KeyMsg) tea.Cmd {
 		return p.openSearch()
 	case key.Matches(msg, k.Verify):
 		return p.startVerify()
+	case key.Matches(msg, k.Links):
+		return p.startLinks()
 	case key.Matches(msg, k.Refresh):
 		return p.loadFiles()
 	case key.Matches(msg, k.Enter):
@@ -242,14 +254,14 @@ func (p *evidence) ShortHelp() []key.Binding {
 		return []key.Binding{k.Up, k.Down, k.Reveal, k.Back}
 	case evSearch:
 		return []key.Binding{k.Up, k.Down, k.TypeFilter, k.Reveal, k.Back}
-	case evVerify:
+	case evVerify, evLinks:
 		return []key.Binding{k.Up, k.Down, k.Back}
 	}
-	return []key.Binding{k.Attach, k.Search, k.Verify, k.Enter, k.Back}
+	return []key.Binding{k.Attach, k.Search, k.Verify, k.Links, k.Enter, k.Back}
 }
 
 func (p *evidence) FullHelp() [][]key.Binding {
 	k := p.c.Keys
-	return [][]key.Binding{{k.Up, k.Down, k.Enter, k.Refresh}, {k.Attach, k.Search, k.Verify, k.Back},
+	return [][]key.Binding{{k.Up, k.Down, k.Enter, k.Refresh}, {k.Attach, k.Search, k.Verify, k.Links, k.Back},
 		{k.TypeFilter, k.Reveal, k.Cancel}}
 }

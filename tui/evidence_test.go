@@ -102,6 +102,15 @@ func (h *hookBackend) Verify(ctx context.Context, id string) ([]EvidenceFile, er
 	return files, nil
 }
 
+func (h *hookBackend) Links(ctx context.Context, id string) ([]EvidenceLink, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.files) < 2 {
+		return nil, nil
+	}
+	return []EvidenceLink{{Type: "email", Value: "a•••@example.com", Occurrences: 3, Files: []string{h.files[0].Path, h.files[1].Path}}}, nil
+}
+
 func (h *hookBackend) Export(ctx context.Context, id, format, path string) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -159,6 +168,11 @@ func TestAttachIndexesAndLists(t *testing.T) {
 	// One changed of the one file hashed; the other was never read when added (the backend
 	// says so), shown apart and not counted as changed.
 	d.mustSee("✗ 1 OF 1 FILES CHANGED OR MISSING", "CHANGED", "UNHASHED", "1 not read when added, not hashed")
+	// Values found in more than one file, masked, with the files.
+	d.keys("esc", "L")
+	d.mustSee("Links · 1 value found in more than one file", "a•••@example.com", "3 occurrences in: ")
+	d.keys("esc")
+	d.mustSee("Evidence · 2 files")
 }
 
 func TestIndexingShowsProgressAndCancels(t *testing.T) {

@@ -26,6 +26,8 @@ func (p *evidence) View() string {
 		body = p.searchView()
 	case evVerify:
 		body = p.verifyView()
+	case evLinks:
+		body = p.linksView()
 	default:
 		body = p.listView()
 	}
@@ -311,6 +313,46 @@ func (p *evidence) verifyView() string {
 			mark = s.Cursor.Render("▸ ")
 		}
 		lines = append(lines, mark+st+" "+truncate(f.Path+"  "+f.Reason, p.width-12))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// linksView lists the values found in more than one evidence file: type, masked value, in how
+// many files, and the files (all of them under the cursor, as many as fit elsewhere).
+func (p *evidence) linksView() string {
+	s := p.c.Styles
+	if p.linking {
+		return s.Muted.Render("Looking for values found in more than one file…")
+	}
+	if len(p.links) == 0 {
+		return s.Title.Render("Links") + "\n\n" + s.Text.Render("No detected value is in more than one evidence file.")
+	}
+	lines := []string{
+		s.Title.Render(fmt.Sprintf("Links · %s found in more than one file", plural(len(p.links), "value"))),
+		s.Muted.Render(truncate("the same value in two datasets means they can be joined; values are masked", p.width)), "",
+	}
+	typeW, valueW := len("TYPE"), len("VALUE")
+	for _, l := range p.links {
+		typeW, valueW = max(typeW, ansi.StringWidth(l.Type)), max(valueW, ansi.StringWidth(l.Value))
+	}
+	typeW, valueW = min(typeW, 20), min(valueW, 28)
+	lines = append(lines, s.Muted.Render("  "+cell("TYPE", typeW)+" "+cell("VALUE", valueW)+" "+cell("FILES", 6)+" IN"))
+	rest := max(10, p.width-2-typeW-valueW-9)
+	h := max(1, p.height-len(lines)-1)
+	off := window(0, p.linksCursor, h, len(p.links))
+	for i := off; i < min(len(p.links), off+h); i++ {
+		l := p.links[i]
+		row := cell(l.Type, typeW) + " " + cell(l.Value, valueW) + " " + cell(fmt.Sprint(len(l.Files)), 6) + " " +
+			truncate(strings.Join(l.Files, ", "), rest)
+		if i == p.linksCursor {
+			lines = append(lines, s.Cursor.Render("▸ ")+s.Selected.Render(row))
+		} else {
+			lines = append(lines, "  "+s.Text.Render(row))
+		}
+	}
+	if p.linksCursor < len(p.links) {
+		l := p.links[p.linksCursor]
+		lines = append(lines, s.Muted.Render(truncate(fmt.Sprintf("  %d occurrences in: %s", l.Occurrences, strings.Join(l.Files, ", ")), p.width)))
 	}
 	return strings.Join(lines, "\n")
 }

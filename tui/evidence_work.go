@@ -58,6 +58,11 @@ type (
 		files []EvidenceFile
 		err   error
 	}
+	linksMsg struct {
+		run   int
+		links []EvidenceLink
+		err   error
+	}
 )
 
 func (p *evidence) attachKey(msg tea.KeyMsg) tea.Cmd {
@@ -354,6 +359,37 @@ func (p *evidence) verifyKey(msg tea.KeyMsg) tea.Cmd {
 		p.cursor = max(0, p.cursor-1)
 	case key.Matches(msg, k.Down):
 		p.cursor = max(0, min(len(p.verified)-1, p.cursor+1))
+	}
+	return nil
+}
+
+func (p *evidence) startLinks() tea.Cmd {
+	p.mode, p.linking, p.links, p.linksCursor = evLinks, true, nil, 0
+	p.linksRun++
+	run, id, eb, ctx := p.linksRun, p.id, p.backend(), p.c.Ctx
+	return func() tea.Msg {
+		links, err := eb.Links(ctx, id)
+		return linksMsg{run: run, links: links, err: err}
+	}
+}
+
+func (p *evidence) handleLinks(msg linksMsg) tea.Cmd {
+	if msg.run != p.linksRun {
+		return nil
+	}
+	p.linking, p.links, p.err = false, msg.links, errText(msg.err)
+	return nil
+}
+
+func (p *evidence) linksKey(msg tea.KeyMsg) tea.Cmd {
+	k := p.c.Keys
+	switch {
+	case key.Matches(msg, k.Back):
+		p.mode = evList
+	case key.Matches(msg, k.Up):
+		p.linksCursor = max(0, p.linksCursor-1)
+	case key.Matches(msg, k.Down):
+		p.linksCursor = max(0, min(len(p.links)-1, p.linksCursor+1))
 	}
 	return nil
 }

@@ -22,7 +22,7 @@ type KeyMap struct {
 	InherentToggle, FilterLaw, FilterLevel, FilterOutcome, Sort, JumpQuestion key.Binding
 
 	// evidence
-	Attach, Search, Verify, Reveal, TypeFilter, Cancel key.Binding
+	Attach, Search, Verify, Links, Reveal, TypeFilter, Cancel key.Binding
 
 	// export
 	Start key.Binding
@@ -88,6 +88,7 @@ func DefaultKeyMap() *KeyMap {
 		Attach:     b([]string{"a"}, "a", "attach"),
 		Search:     b([]string{"/"}, "/", "search"),
 		Verify:     b([]string{"V"}, "V", "verify"),
+		Links:      b([]string{"L"}, "L", "links"),
 		Reveal:     b([]string{"ctrl+r"}, "ctrl+r", "reveal/mask"),
 		TypeFilter: b([]string{"ctrl+t"}, "ctrl+t", "type filter"),
 		Cancel:     b([]string{"esc"}, "esc", "cancel"),

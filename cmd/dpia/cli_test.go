@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +14,8 @@ import (
 	"testing"
 
 	_ "modernc.org/sqlite"
+
+	"github.com/dpia-tool/dpia/tui"
 )
 
 var binary string
@@ -484,5 +488,22 @@ func TestEvidenceLinks(t *testing.T) {
 	}
 	if r = dpia(t, ws, "evidence", "links", id, "--type", "iin"); r.code != 2 || !strings.Contains(r.stderr, `unknown detection type "iin"`) {
 		t.Errorf("misspelt type: %+v", r)
+	}
+	// The workbench's backend lists the same link.
+	a := newApp()
+	a.workspace, a.stdout, a.stderr = ws, io.Discard, io.Discard
+	s, err := a.session(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	var b tui.Backend = a.tuiBackend(s)
+	eb, ok := b.(tui.EvidenceBackend)
+	if !ok {
+		t.Fatal("the workbench's backend has no evidence hooks")
+	}
+	tl, err := eb.Links(context.Background(), id)
+	if err != nil || len(tl) != 1 || tl[0].Type != "kz_iin" || tl[0].Value != "9001******17" || len(tl[0].Files) != 2 {
+		t.Errorf("workbench links: %+v %v", tl, err)
 	}
 }

@@ -177,6 +177,23 @@ func (b *fullBackend) Verify(ctx context.Context, id string) ([]tui.EvidenceFile
 	return out, nil
 }
 
+// Links lists the values detected in more than one evidence file (at most 200).
+func (b *fullBackend) Links(ctx context.Context, id string) ([]tui.EvidenceLink, error) {
+	ix, err := b.s.index(ctx)
+	if err != nil {
+		return nil, err
+	}
+	links, err := ix.Links(ctx, id, evidence.LinkQuery{Limit: 200})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]tui.EvidenceLink, 0, len(links))
+	for _, l := range links {
+		out = append(out, tui.EvidenceLink{Type: l.Type, Value: l.Preview, Occurrences: l.Occurrences, Files: l.Files})
+	}
+	return out, nil
+}
+
 // Export writes a report of the assessment, atomically.
 func (b *fullBackend) Export(ctx context.Context, id, format, path string) error {
 	return b.s.writeReportFile(ctx, id, format, path)
