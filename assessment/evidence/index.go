@@ -123,7 +123,8 @@ func (ix *Index) Add(ctx context.Context, assessmentID string, roots []string, a
 		}
 		if opts.Redact {
 			r.Redaction = Redacted
-			if k, ok := known[r.Path]; ok && k.redaction == Clear {
+			// Clear text of an earlier run (or of one whose compaction failed) may linger.
+			if k, ok := known[r.Path]; ok && k.redaction != Redacted {
 				r.Redaction = RedactedPending
 			}
 		}
