@@ -1,12 +1,14 @@
 package evidence
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestSameFileCountedOnce: a file reached twice in one scan (a folder and a file inside it
@@ -132,5 +134,49 @@ func TestLinks(t *testing.T) {
 	}
 	if one, _ := ix.Links(ctx, id, LinkQuery{Limit: 1}); len(one) != 1 {
 		t.Errorf("limit 1: %+v", one)
+	}
+}
+
+// TestTouchedNotReindexed: a file whose modification time changed but whose bytes did not
+// (a copy, a checkout) is hashed, not extracted again, and its new time is recorded so the
+// next run skips it outright; a change of content of the same size is indexed again.
+func TestTouchedNotReindexed(t *testing.T) {
+	ctx := context.Background()
+	root := writeTree(t, map[string][]byte{"users.csv": usersCSV()})
+	file := filepath.Join(root, "users.csv")
+	ix, st, id := openIndex(t)
+	if rep, err := ix.Add(ctx, id, []string{root}, "tester", AddOptions{}); err != nil || rep.Indexed != 1 {
+		t.Fatalf("first add: %+v %v", rep, err)
+	}
+	var fileID int64
+	st.DB().QueryRow(`SELECT id FROM evidence_files WHERE path = 'samples/users.csv'`).Scan(&fileID)
+	later := time.Now().Add(time.Hour).Truncate(time.Second)
+	if err := os.Chtimes(file, later, later); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := ix.Add(ctx, id, []string{root}, "tester", AddOptions{})
+	if err != nil || rep.Indexed != 0 || rep.Stats.Unchanged != 1 || rep.Stats.Files != 0 || len(rep.Detections) != 0 {
+		t.Fatalf("add after touching the file: %+v %v; want it unchanged", rep, err)
+	}
+	var sameID int64
+	var mtime string
+	st.DB().QueryRow(`SELECT id, mtime FROM evidence_files WHERE path = 'samples/users.csv'`).Scan(&sameID, &mtime)
+	if sameID != fileID || mtime != formatTime(later) {
+		t.Errorf("record %d with time %q after the touch, want record %d with %q", sameID, mtime, fileID, formatTime(later))
+	}
+	if sum, _ := Summary(ctx, st, id); sum["email"] != 2 {
+		t.Errorf("summary after the touch: %v", sum)
+	}
+	// Same size, other bytes, a new time: read again.
+	changed := bytes.Replace(usersCSV(), []byte("ivan@"), []byte("oleg@"), 1)
+	if err := os.WriteFile(file, changed, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Chtimes(file, later.Add(time.Hour), later.Add(time.Hour))
+	if rep, err := ix.Add(ctx, id, []string{root}, "tester", AddOptions{}); err != nil || rep.Indexed != 1 || rep.Stats.Unchanged != 0 {
+		t.Errorf("add after a change of content: %+v %v; want it indexed", rep, err)
+	}
+	if hits, _ := ix.Search(ctx, id, Query{Text: "oleg", Reveal: true}); len(hits) != 1 {
+		t.Errorf("the new content is not searchable: %+v", hits)
 	}
 }

@@ -101,15 +101,27 @@ func (ix *Index) Add(ctx context.Context, assessmentID string, roots []string, a
 			// indexed masked stays masked until it changes or is removed.
 			return ok && k.size == size && k.mtime == formatTime(mtime) && (k.redaction != Clear || !opts.Redact)
 		},
+		SameContent: func(path string, size int64) (string, bool) {
+			k, ok := known[path]
+			if !ok || k.size != size || k.sha256 == "" || (opts.Redact && k.redaction == Clear) {
+				return "", false
+			}
+			return k.sha256, true
+		},
 		Attached: func(source string) (string, bool) {
 			p, ok := sources[source]
 			return p, ok
 		},
 	}
 	if opts.Reindex {
-		scanOpts.Unchanged = nil
+		scanOpts.Unchanged, scanOpts.SameContent = nil, nil
 	}
+	var touched []FileResult
 	stats, err := Scan(ctx, roots, scanOpts, func(r FileResult) error {
+		if r.Touched {
+			touched = append(touched, r)
+			return nil
+		}
 		switch r.Status {
 		case StatusIndexed:
 			rep.Indexed++
@@ -136,6 +148,22 @@ func (ix *Index) Add(ctx context.Context, assessmentID string, roots []string, a
 	if ferr := w.flush(flushCtx); ferr != nil && err == nil {
 		err = ferr
 	}
+	if len(touched) > 0 {
+		// Only their modification time changed: record it, so the next run skips them
+		// without hashing them again.
+		terr := ix.st.Write(flushCtx, "record evidence times", func(tx *sql.Tx) error {
+			for _, r := range touched {
+				if _, err := tx.ExecContext(flushCtx, `UPDATE evidence_files SET mtime = ? WHERE assessment_id = ? AND path = ?`,
+					formatTime(r.ModTime), assessmentID, r.Path); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err == nil {
+			err = terr
+		}
+	}
 	if err == nil && opts.Redact {
 		// Files indexed in clear before are now masked; their clear text is deleted but its
 		// bytes stay in free pages and index segments until the database is compacted.
@@ -156,6 +184,7 @@ func (ix *Index) Add(ctx context.Context, assessmentID string, roots []string, a
 type knownFile struct {
 	size      int64
 	mtime     string
+	sha256    string
 	redaction Redaction
 }
 
@@ -199,7 +228,7 @@ func (ix *Index) compactPending(ctx context.Context, id string) (int, error) {
 // knownFiles returns the indexed files of an assessment by path, and the paths of the files
 // on disk they were read from (not archive entries) by that path on disk.
 func (ix *Index) knownFiles(ctx context.Context, id string) (map[string]knownFile, map[string]string, error) {
-	rows, err := ix.db.QueryContext(ctx, `SELECT path, size, mtime, source, entry, redacted FROM evidence_files WHERE assessment_id = ? AND status = 'indexed'`, id)
+	rows, err := ix.db.QueryContext(ctx, `SELECT path, size, mtime, sha256, source, entry, redacted FROM evidence_files WHERE assessment_id = ? AND status = 'indexed'`, id)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read evidence files: %w", err)
 	}
@@ -209,7 +238,7 @@ func (ix *Index) knownFiles(ctx context.Context, id string) (map[string]knownFil
 		var p, source string
 		var k knownFile
 		var entry bool
-		if err := rows.Scan(&p, &k.size, &k.mtime, &source, &entry, &k.redaction); err != nil {
+		if err := rows.Scan(&p, &k.size, &k.mtime, &k.sha256, &source, &entry, &k.redaction); err != nil {
 			return nil, nil, err
 		}
 		out[p] = k

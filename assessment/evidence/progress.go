@@ -71,6 +71,9 @@ func (p *progressor) fileDone(r FileResult) {
 		p.p.FilesDone++
 		p.p.Bytes += r.Size
 	}
+	if r.Touched {
+		p.skip++
+	}
 	for _, n := range r.Counts { // exact, where r.Detections is bounded (or empty for a count-only scan)
 		p.p.Detections += n
 	}

@@ -41,16 +41,19 @@ type FileResult struct {
 	Source       string    // the file on disk (for an archive entry: the outermost archive)
 	SourceSHA256 string    // hash of Source
 	Redaction    Redaction // how its text is kept (set by Index.Add)
-	SHA256       string
-	Size         int64
-	ModTime      time.Time
-	Mime         string
-	Kind         string
-	Status       string
-	Reason       string
-	Entry        bool // an entry inside an archive
-	Counts       map[string]int
-	Detections   []model.Detection
+	// Touched: the file hashed to the content already indexed for its path (Options.SameContent);
+	// nothing was extracted and the result carries only its path, size, time and hash.
+	Touched    bool
+	SHA256     string
+	Size       int64
+	ModTime    time.Time
+	Mime       string
+	Kind       string
+	Status     string
+	Reason     string
+	Entry      bool // an entry inside an archive
+	Counts     map[string]int
+	Detections []model.Detection
 	// DetectionBlocks are the detections encoded for the database (store.DetectionBlocks);
 	// the index's consumer fills them in and drops Detections.
 	DetectionBlocks [][]byte
@@ -73,6 +76,10 @@ type Options struct {
 	KeepDetections int
 	// Unchanged, if set, is asked before a file is read; true skips it (incremental indexing).
 	Unchanged func(path string, size int64, mtime time.Time) bool
+	// SameContent, if set, is asked for a file that Unchanged did not skip: the SHA-256 of the
+	// content indexed for that path when it had this size. A file that hashes to it is not
+	// extracted: its result has Touched set (its modification time changed, not its bytes).
+	SameContent func(path string, size int64) (sha256 string, ok bool)
 	// Attached, if set, is asked with a file's path on disk: the path it is already evidence
 	// under, if any. A file attached under another path is skipped, so that the same file
 	// is not counted twice (added once inside its folder and once on its own).
@@ -160,11 +167,14 @@ func Scan(ctx context.Context, roots []string, opts Options, consume func(FileRe
 			cancel()
 			continue
 		}
+		prog.fileDone(r)
+		if r.Touched {
+			continue // counted as unchanged
+		}
 		if !r.Entry {
 			stats.Bytes += r.Size
 		}
 		stats.Files++
-		prog.fileDone(r)
 	}
 	wg.Wait()
 	stats.Seconds = time.Since(start).Seconds()
@@ -375,6 +385,12 @@ func processJob(ctx context.Context, j job, opts Options, sem *semaphore.Weighte
 		return send(ctx, out, base)
 	}
 	base.SHA256, base.SourceSHA256 = sum, sum
+	if opts.SameContent != nil {
+		if known, ok := opts.SameContent(j.display, j.size); ok && known == sum {
+			base.Touched, base.Status = true, StatusIndexed
+			return send(ctx, out, base)
+		}
+	}
 	w := &fileWork{ctx: ctx, opts: opts, out: out, prog: prog, budget: extract.NewBudget(opts.Limits)}
 	return w.process(base, f, j.size, 0)
 }
