@@ -65,6 +65,11 @@ func Sniff(name string, head []byte) (kind, mime string) {
 	switch {
 	case isA(mt, "application/zip"):
 		return sniffZip(ext, mime)
+	case mime == "application/pdf" && !pdfAtStart(head) && looksText(head):
+		// mimetype takes "%PDF-" anywhere in the first KiB for a PDF (the signature may
+		// follow junk); a text file that only mentions it (a log of uploads, source code) is
+		// read as text, not failed as a broken PDF with its personal data unread.
+		return sniffText(ext, "text/plain", head)
 	case mime == "application/pdf":
 		return KindPDF, mime
 	case mime == "application/vnd.apache.parquet":
@@ -93,6 +98,13 @@ func sniffMagic(head []byte) (kind, mime string) {
 		return KindBiometric, "image/x-wsq"
 	}
 	return "", ""
+}
+
+// pdfAtStart tells whether head begins with the PDF signature, after an optional UTF-8 byte
+// order mark and white space.
+func pdfAtStart(head []byte) bool {
+	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
+	return bytes.HasPrefix(bytes.TrimLeft(head, " \t\r\n\f"), []byte("%PDF-"))
 }
 
 // isWSQ tells a WSQ file: the SOI marker 0xFFA0 followed by another WSQ marker (0xFFA2–0xFFA8).
