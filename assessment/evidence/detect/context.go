@@ -73,8 +73,10 @@ func (st *state) keywordPass() {
 		if k.stem {
 			e = wordEnd(text, e)
 		}
-		if k.typ == "ethnicity" && k.role == roleKeyword && properName(text, s, e) {
-			continue // "Казах Агро Сервис" names a company, not a person's ethnicity
+		if k.role == roleKeyword && properNameCase(k, text, s) && properName(text, s, e) {
+			// "Казах Агро Сервис" names a company, not a person's ethnicity; "Christian
+			// Henning" and "David Gay" name people, not their religion or orientation.
+			continue
 		}
 		st.hits = append(st.hits, hit{start: s, end: e, kw: k})
 		last = e
@@ -82,9 +84,23 @@ func (st *state) keywordPass() {
 	st.specialSpans()
 }
 
+// properNameCase says for which keywords a capitalised match next to another capitalised word
+// is taken for part of a proper name: ethnicity words in any script, and the Latin-script
+// religion and orientation words that are also first names and surnames (Christian, Gay).
+func properNameCase(k *keyword, text string, s int) bool {
+	switch k.typ {
+	case "ethnicity":
+		return true
+	case "religion", "sexual_orientation":
+		return text[s] < utf8.RuneSelf
+	}
+	return false
+}
+
 // properName reports whether the word at text[s:e] is capitalised as a name ("Казах", not
-// "казах" or "КАЗАХ") and the next word, after spaces, is capitalised too: the word then
-// begins a proper name (a company, a street) rather than stating someone's ethnicity.
+// "казах" or "КАЗАХ") and the next word, or the word before it, separated by spaces only, is
+// capitalised too: the word is then part of a proper name (a company, a street, a person)
+// rather than a statement of someone's ethnicity, religion or orientation.
 func properName(text string, s, e int) bool {
 	first := runeAt(text, s)
 	second := runeAt(text, s+utf8.RuneLen(first))
@@ -94,7 +110,33 @@ func properName(text string, s, e int) bool {
 	for e < len(text) && text[e] == ' ' {
 		e++
 	}
-	return e < len(text) && unicode.IsUpper(runeAt(text, e))
+	if e < len(text) && unicode.IsUpper(runeAt(text, e)) {
+		return true
+	}
+	// The word before: spaces, then a capitalised word ("David Gay").
+	b := s
+	for b > 0 && text[b-1] == ' ' {
+		b--
+	}
+	if b == s || b == 0 {
+		return false
+	}
+	ws := b
+	for ws > 0 {
+		r, size := utf8.DecodeLastRuneInString(text[:ws])
+		if !unicode.IsLetter(r) {
+			break
+		}
+		ws -= size
+	}
+	if ws == b {
+		// A middle initial ("David M. Gay") continues a name; other punctuation or a digit
+		// ends a sentence or a list item.
+		return b >= 2 && text[b-1] == '.' && text[b-2] >= 'A' && text[b-2] <= 'Z' && (b == 2 || text[b-3] == ' ')
+	}
+	r0, size := utf8.DecodeRuneInString(text[ws:])
+	r1 := runeAt(text, ws+size)
+	return unicode.IsUpper(r0) && (ws+size == b || unicode.IsLower(r1))
 }
 
 // boundaryOK checks word boundaries: a match begins a word (a suffix sits inside one) and,

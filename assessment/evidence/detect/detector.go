@@ -157,7 +157,9 @@ func (st *state) find(text string) {
 		return
 	}
 	st.keywordPass()
+	kw := len(st.spans) // the keyword spans come first
 	st.scan()
+	st.dropKeywordsInValues(kw)
 	st.contextSpans()
 	sortSpans(st.spans)
 }
@@ -242,6 +244,35 @@ func sortSpans(s []span) {
 			s[j], s[j-1] = s[j-1], s[j]
 		}
 	}
+}
+
+// dropKeywordsInValues drops the special-category keywords (st.spans[:kw], found before
+// the anchor scan) that lie inside a value it found: "christian" in
+// christian.brauner@example.com is part of an address, not a statement of religion.
+func (st *state) dropKeywordsInValues(kw int) {
+	if kw == 0 || kw == len(st.spans) {
+		return
+	}
+	values := st.spans[kw:]
+	kept := st.spans[:0]
+	for i, s := range st.spans {
+		if i < kw && insideAny(s, values) {
+			continue
+		}
+		kept = append(kept, s)
+	}
+	clear(st.spans[len(kept):])
+	st.spans = kept
+}
+
+// insideAny reports whether s lies within one of the spans vs.
+func insideAny(s span, vs []span) bool {
+	for _, v := range vs {
+		if v.start <= s.start && s.end <= v.end {
+			return true
+		}
+	}
+	return false
 }
 
 // overlaps reports whether [start, end) overlaps a value span already found.

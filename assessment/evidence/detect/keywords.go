@@ -55,7 +55,7 @@ var specialCategoryWords = []kwGroup{
 	// health: labels of a medical record, then conditions that are health data by themselves.
 	{"health", roleLabel, 0, []string{
 		"диагноз*", "анамнез*", "мкб-10", "история болезни", "медицинская карта",
-		"состояние здоровья", "группа крови", "денсаулық жағдайы", "diagnos*", "icd-10",
+		"состояние здоровья", "группа крови", "денсаулық жағдайы", "diagnosis", "diagnoses", "diagnosed", "icd-10",
 		"medical history", "medical condition", "health condition", "blood type", "blood group",
 	}},
 	{"health", roleKeyword, 0, []string{
