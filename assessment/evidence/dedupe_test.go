@@ -2,6 +2,7 @@ package evidence
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
 	"os"
@@ -178,5 +179,36 @@ func TestTouchedNotReindexed(t *testing.T) {
 	}
 	if hits, _ := ix.Search(ctx, id, Query{Text: "oleg", Reveal: true}); len(hits) != 1 {
 		t.Errorf("the new content is not searchable: %+v", hits)
+	}
+}
+
+// TestGzipEvidence: a rotated log (app.log.1.gz) is read like the log it holds, its entry
+// named as in an archive; a gzip inside a zip too; a gzip bomb is skipped with its reason.
+func TestGzipEvidence(t *testing.T) {
+	gzipped := func(name string, data []byte) []byte {
+		var b bytes.Buffer
+		w := gzip.NewWriter(&b)
+		w.Name = name
+		w.Write(data)
+		w.Close()
+		return b.Bytes()
+	}
+	log := []byte("2024-05-01 login user=ivan@example.kz\n2024-05-02 login user=aigerim@example.com\n")
+	root := writeTree(t, map[string][]byte{
+		"app.log.1.gz": gzipped("app.log.1", log),
+		"old.zip":      zipOf(t, map[string][]byte{"app.log.2.gz": gzipped("", log)}),
+		"bomb.gz":      gzipped("zeros", make([]byte, 8<<20)),
+	})
+	got := scanAll(t, []string{root}, Options{})
+	for _, path := range []string{"samples/app.log.1.gz!app.log.1", "samples/old.zip!app.log.2.gz!app.log.2"} {
+		if r := got[path]; r.Status != StatusIndexed || r.Counts["email"] != 2 {
+			t.Errorf("%s: %s %q %v; want indexed with 2 e-mails (got %v)", path, r.Status, r.Reason, r.Counts, keys(got))
+		}
+	}
+	if r := got["samples/bomb.gz!zeros"]; r.Status != StatusSkipped || !strings.Contains(r.Reason, "possible zip bomb") {
+		t.Errorf("bomb: %s %q", r.Status, r.Reason)
+	}
+	if r := got["samples/app.log.1.gz"]; r.Status != StatusIndexed || r.Mime != "application/gzip" {
+		t.Errorf("the gzip file itself: %+v", r)
 	}
 }

@@ -37,7 +37,7 @@ func (w *fileWork) process(res FileResult, r io.ReaderAt, size int64, depth int)
 		res.Status, res.Reason = StatusSkipped, "empty file"
 		return send(w.ctx, w.out, res)
 	}
-	if res.Kind == "zip" {
+	if res.Kind == extract.KindZip || res.Kind == extract.KindGzip {
 		return w.archive(res, r, size, depth)
 	}
 	if size > w.opts.Limits.MaxFileBytes {
@@ -75,7 +75,13 @@ func (w *fileWork) archive(res FileResult, r io.ReaderAt, size int64, depth int)
 		return send(w.ctx, w.out, res)
 	}
 	var entries []FileResult
-	walkErr := extract.WalkArchive(w.ctx, r, size, w.opts.Limits, w.budget, func(path string, data []byte, entryErr error) error {
+	walk := extract.WalkArchive
+	if res.Kind == extract.KindGzip {
+		walk = func(ctx context.Context, r io.ReaderAt, size int64, lim extract.Limits, budget *extract.Budget, fn func(string, []byte, error) error) error {
+			return extract.WalkGzip(ctx, r, size, res.Path, lim, budget, fn)
+		}
+	}
+	walkErr := walk(w.ctx, r, size, w.opts.Limits, w.budget, func(path string, data []byte, entryErr error) error {
 		sum := sha256.Sum256(data)
 		entry := FileResult{
 			Path: res.Path + "!" + path, Source: res.Source, SourceSHA256: res.SourceSHA256,

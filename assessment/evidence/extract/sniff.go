@@ -27,6 +27,7 @@ const (
 	KindAudio     = "audio"
 	KindBiometric = "biometric_template"
 	KindZip       = "zip"
+	KindGzip      = "gzip"
 	KindUnknown   = "unknown"
 )
 
@@ -65,6 +66,8 @@ func Sniff(name string, head []byte) (kind, mime string) {
 	switch {
 	case isA(mt, "application/zip"):
 		return sniffZip(ext, mime)
+	case mime == "application/gzip":
+		return KindGzip, mime
 	case mime == "application/pdf" && !pdfAtStart(head) && looksText(head):
 		// mimetype takes "%PDF-" anywhere in the first KiB for a PDF (the signature may
 		// follow junk); a text file that only mentions it (a log of uploads, source code) is

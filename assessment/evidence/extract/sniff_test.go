@@ -52,6 +52,7 @@ func TestSniff(t *testing.T) {
 		{"xlsx by name", "book.xlsx", plainZip, KindXLSX, mimeXLSX},
 		{"docx by name", "r.docx", plainZip, KindDOCX, mimeDOCX},
 		{"zip", "a.zip", plainZip, KindZip, "application/zip"},
+		{"gzip", "app.log.1.gz", gz(t, "app.log.1", []byte("a line\n")), KindGzip, "application/gzip"},
 		{"fingerprint", "x", fmrRecord(1), KindBiometric, "application/octet-stream"},
 		{"face record", "x", []byte("FAC\x00010\x00"), KindBiometric, "application/octet-stream"},
 		{"wsq", "x.wsq", []byte{0xFF, 0xA0, 0xFF, 0xA8, 0, 0}, KindBiometric, "image/x-wsq"},
