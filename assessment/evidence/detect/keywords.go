@@ -75,11 +75,12 @@ var specialCategoryWords = []kwGroup{
 	{"religion", roleKeyword, 0, []string{
 		"мусульман*", "христиан*", "православн*", "католи*", "протестант*", "иудей*",
 		"иудаизм*", "буддист*", "буддизм*", "атеист*", "мечеть", "мечети", "синагог*",
-		"мұсылман*", "мешіт*", "шіркеу*", "намаз*", "muslim*", "christian*", "jewish",
+		"мұсылман*", "мешіт*", "шіркеу*", "намаз*", "muslim*", "christians", "christianity", "jewish",
 		"judaism", "catholic*", "protestant*", "buddhist*", "hindu", "hinduism", "atheist*",
 		"mosque*", "synagogue*", "islam", "islamic",
 	}},
-	{"religion", roleValue, 0, []string{"ислам", "orthodox", "sunni", "shia"}},
+	// "Christian" is a common first name ("(Christian)" credits a change in a changelog).
+	{"religion", roleValue, 0, []string{"ислам", "orthodox", "sunni", "shia", "christian"}},
 	// ethnicity: "русский" is the language as often as the people, so it is a value only.
 	{"ethnicity", roleLabel, 0, []string{
 		"национальность", "национальности", "этническ*", "этнос", "ұлты", "ұлтым",
