@@ -43,6 +43,8 @@ var hostileCases = []hostileCase{
 	{file: "archives/symlink.zip", cmd: "scan", want: "symbolic link not followed"},
 	{file: "archives/truncated.zip", cmd: "scan", want: "malformed zip"},
 	{file: "archives/not-a-zip.zip", cmd: "scan", want: "unsupported file type"},
+	{file: "archives/bomb.gz", cmd: "scan", want: "possible zip bomb"},
+	{file: "archives/truncated.gz", cmd: "scan", want: "corrupt gzip"},
 	{file: "archives/bomb.zip", cmd: "import", codes: []int{1}, want: "refused"},
 	{file: "archives/overlap-bomb.zip", cmd: "import", codes: []int{1}, want: "refused"},
 	{file: "archives/entries-10k.zip", cmd: "import", codes: []int{1}, want: "refused"},

@@ -12,6 +12,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
+	"compress/gzip"
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
@@ -106,6 +107,8 @@ func archives() error {
 		"not-a-zip.zip":    noise(4096, 1),
 		"overlap-bomb.zip": overlapBomb(1000, 8<<20),
 		"entries-10k.zip":  manyEntries(10_001),
+		"bomb.gz":          gzipOf("zeros.csv", make([]byte, 64<<20)),
+		"truncated.gz":     halve(gzipOf("users.csv", append(usersCSV(), noise(2048, 3)...))),
 	}
 	for name, b := range files {
 		if err := write("archives", name, b); err != nil {
@@ -113,6 +116,17 @@ func archives() error {
 		}
 	}
 	return nil
+}
+
+// gzipOf compresses data as one gzip member whose header names name.
+func gzipOf(name string, data []byte) []byte {
+	var b bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	w.Name = name
+	w.ModTime = modTime
+	w.Write(data)
+	w.Close()
+	return b.Bytes()
 }
 
 // overlapBomb is a non-recursive zip bomb: one deflated kernel of size zero bytes and n
@@ -188,3 +202,6 @@ func noise(n int, seed uint64) []byte {
 	}
 	return b
 }
+
+// halve returns the first half of b: a file cut in the middle.
+func halve(b []byte) []byte { return b[:len(b)/2] }
