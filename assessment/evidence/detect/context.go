@@ -429,17 +429,34 @@ func (st *state) addressAfter(i int) {
 	st.add(span{start: p, end: end, typ: "address", conf: confContext, norm: st.normSpan(p, end), value: true})
 }
 
-// plausibleAddress: letters, and two words or a digit; no e-mail or URL.
+// plausibleAddress: letters and at least two words, no e-mail or URL, and not an English
+// sentence ("Address: URL of a static IP address reservation" in a manual; "address: fd2c1a"
+// is one word of hex).
 func plausibleAddress(v string) bool {
 	if len(v) < 4 || strings.ContainsAny(v, "@") || strings.Contains(v, "://") {
 		return false
 	}
-	letter, digit := false, false
+	letter := false
 	for _, r := range v {
 		letter = letter || unicode.IsLetter(r)
-		digit = digit || unicode.IsDigit(r)
 	}
-	return letter && (digit || strings.IndexByte(strings.TrimSpace(v), ' ') > 0)
+	words := strings.Fields(strings.ToLower(v))
+	if !letter || len(words) < 2 {
+		return false
+	}
+	for _, w := range words {
+		if englishFunctionWords[strings.Trim(w, ",.;:()")] {
+			return false
+		}
+	}
+	return true
+}
+
+// englishFunctionWords are words of running English text that no postal address holds.
+var englishFunctionWords = map[string]bool{
+	"a": true, "an": true, "the": true, "of": true, "to": true, "for": true, "is": true,
+	"are": true, "be": true, "that": true, "this": true, "which": true, "with": true,
+	"from": true, "by": true, "or": true, "and": true, "if": true, "it": true, "as": true,
 }
 
 // normText normalises free text for a Key: lower case, single spaces.

@@ -63,14 +63,14 @@ var specialCategoryWords = []kwGroup{
 		"гепатит*", "туберкул*", "онкологи*", "диабет*", "астма", "астмы", "астмой", "психиатр*",
 		"депресси*", "шизофрени*", "эпилепси*", "аллерги*", "наркологи*", "госпитализ*",
 		"больничный лист", "ауру", "ауруы", "дерт", "мүгедек*", "жүкті", "жүктілік*", "науқас*",
-		"аитв", "hiv", "disabilit*", "pregnan*", "hepatitis", "tuberculosis", "cancer",
+		"аитв", "hiv", "disability", "disabilities", "pregnan*", "hepatitis", "tuberculosis", "cancer",
 		"diabet*", "asthma*", "schizophreni*", "epilep*", "allerg*", "psychiatric", "hospitalis*",
 		"hospitaliz*", "chemotherapy", "химиотерапи*",
 	}},
 	// religion
 	{"religion", roleLabel, 0, []string{
 		"вероисповедани*", "религия", "религии", "религиозн*", "конфесси*", "дін", "діні",
-		"діни", "religion", "religious", "faith",
+		"діни", "religion", "religious", "religious faith",
 	}},
 	{"religion", roleKeyword, 0, []string{
 		"мусульман*", "христиан*", "православн*", "католи*", "протестант*", "иудей*",
@@ -155,7 +155,10 @@ var contextWords = []kwGroup{
 		"mac address", "web address", "ip-адрес", "ip адрес", "mac-адрес", "адрес электронной почты",
 		"электронный адрес", "адрес сайта", "user name", "username", "file name", "host name",
 		"имя файла", "имя пользователя", "имя хоста", "domain name", "company name",
-		"product name", "long term", "long-term",
+		"product name", "long term", "long-term", "display name", "display-name", "display_name",
+		"project name", "service name", "app name", "application name", "device name", "node name",
+		"cluster name", "table name", "column name", "field name", "package name", "branch name",
+		"resource name", "class name", "function name", "variable name", "bucket name",
 	}},
 	// Patronymic endings: "Иванович", "Ахметовна", "Болатұлы", "Серікқызы".
 	{"", roleSuffix, 0, []string{
