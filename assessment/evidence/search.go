@@ -248,17 +248,16 @@ func snippet(text string, terms []term, n int) (snip string, at int) {
 		}
 		return lo, hi
 	}
-	lo, hi := 0, min(len(toks), 1)
-	if len(toks) > 0 {
-		lo, hi = line(0)
+	if len(toks) == 0 {
+		return text, 0
 	}
-	bestScore := -1
+	// score counts the different query words of ts and all of them, weighted so that one
+	// more different word outweighs any number of repeats.
 	seen := make([]bool, len(terms))
-	for i := 0; i < len(toks); {
-		l, h := line(i)
+	score := func(ts []token) (int, int) {
 		clear(seen)
 		distinct, hits := 0, 0
-		for _, w := range toks[l:h] {
+		for _, w := range ts {
 			if w.term >= 0 {
 				hits++
 				if !seen[w.term] {
@@ -267,19 +266,23 @@ func snippet(text string, terms []term, n int) (snip string, at int) {
 				}
 			}
 		}
-		if score := distinct*(len(toks)+1) + hits; hits > 0 && score > bestScore {
-			lo, hi, bestScore = l, h, score
+		return distinct*(len(text)+1) + hits, hits // a text has fewer words than bytes
+	}
+	lo, hi := line(0)
+	bestScore := -1
+	for i := 0; i < len(toks); {
+		l, h := line(i)
+		if sc, hits := score(toks[l:h]); hits > 0 && sc > bestScore {
+			lo, hi, bestScore = l, h, sc
 		}
 		i = h
 	}
-	lineStart, lineEnd := 0, len(text)
-	if len(toks) > 0 {
-		lineStart = strings.LastIndexByte(text[:toks[lo].start], '\n') + 1
-		if k := strings.IndexByte(text[toks[hi-1].end:], '\n'); k >= 0 {
-			lineEnd = toks[hi-1].end + k
-		}
+	lineStart := strings.LastIndexByte(text[:toks[lo].start], '\n') + 1
+	lineEnd := len(text)
+	if k := strings.IndexByte(text[toks[hi-1].end:], '\n'); k >= 0 {
+		lineEnd = toks[hi-1].end + k
 	}
-	// The window of n words within the line that holds the most query words.
+	// The window of n words within that line that holds the most query words.
 	toks = toks[lo:hi]
 	best, bestScore := 0, -1
 	if len(toks) > n {
@@ -288,19 +291,8 @@ func snippet(text string, terms []term, n int) (snip string, at int) {
 				continue
 			}
 			start := min(max(i-2, 0), len(toks)-n) // a little context before the first match
-			clear(seen)
-			distinct, hits := 0, 0
-			for _, w := range toks[start : start+n] {
-				if w.term >= 0 {
-					hits++
-					if !seen[w.term] {
-						seen[w.term] = true
-						distinct++
-					}
-				}
-			}
-			if score := distinct*(n+1) + hits; score > bestScore {
-				best, bestScore = start, score
+			if sc, _ := score(toks[start : start+n]); sc > bestScore {
+				best, bestScore = start, sc
 			}
 		}
 	}

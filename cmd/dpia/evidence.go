@@ -397,10 +397,8 @@ func (a *app) evidenceSearchCmd() *cobra.Command {
 			if evidence.FTSQuery(q.Text) == "" {
 				return usagef("the query %q has no word to search for", q.Text)
 			}
-			for _, t := range q.Types {
-				if !slices.Contains(model.Types, t) {
-					return usagef("unknown detection type %q for --type (one of %s)", t, strings.Join(model.Types, ", "))
-				}
+			if err := checkTypes(q.Types); err != nil {
+				return err
 			}
 			hits, err := ix.Search(cmd.Context(), args[0], q)
 			if err != nil {
@@ -432,6 +430,16 @@ func (a *app) evidenceSearchCmd() *cobra.Command {
 	return cmd
 }
 
+// checkTypes refuses a --type value that is not a detection type of contract C4.
+func checkTypes(types []string) error {
+	for _, t := range types {
+		if !slices.Contains(model.Types, t) {
+			return usagef("unknown detection type %q for --type (one of %s)", t, strings.Join(model.Types, ", "))
+		}
+	}
+	return nil
+}
+
 func (a *app) evidenceLinksCmd() *cobra.Command {
 	var q evidence.LinkQuery
 	var asJSON bool
@@ -440,10 +448,8 @@ func (a *app) evidenceLinksCmd() *cobra.Command {
 		Short: "Values detected in more than one evidence file (the same e-mail, IIN or face template), masked",
 		Args:  exactArgs(1, "an assessment id"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			for _, t := range q.Types {
-				if !slices.Contains(model.Types, t) {
-					return usagef("unknown detection type %q for --type (one of %s)", t, strings.Join(model.Types, ", "))
-				}
+			if err := checkTypes(q.Types); err != nil {
+				return err
 			}
 			ix, s, err := a.openIndex(cmd, args[0])
 			if err != nil {
