@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"strings"
-	"unicode/utf8"
 )
 
 // csvRecords reads the records of a recordSource as encoding/csv (LazyQuotes, any number of
@@ -77,7 +76,7 @@ func (r *csvRecords) next() (line int, rec []string, valid bool, err error) {
 			continue // encoding/csv skips empty lines
 		}
 		s := string(b)
-		valid := utf8.ValidString(s) // the whole line, before it is split
+		valid := validUTF8String(s) // the whole line, before it is split
 		rec = r.rec[:0]
 		for {
 			i := strings.IndexByte(s, r.comma)

@@ -48,7 +48,7 @@ func detectEncoding(head []byte) (enc string, bom int) {
 // validUTF8Prefix tells whether b is valid UTF-8, allowing a sequence cut at its end.
 func validUTF8Prefix(b []byte) bool {
 	for i := 0; i < utf8.UTFMax && len(b) > 0; i++ {
-		if utf8.Valid(b) {
+		if validUTF8(b) {
 			return true
 		}
 		b = b[:len(b)-1]
@@ -165,7 +165,7 @@ func trimEOL(b []byte) []byte {
 
 // clean returns b as a string with invalid UTF-8 replaced by U+FFFD.
 func clean(b []byte) string {
-	if utf8.Valid(b) {
+	if validUTF8(b) {
 		return string(b)
 	}
 	return string(bytes.ToValidUTF8(b, []byte("\uFFFD")))

@@ -275,7 +275,7 @@ func (g *guard) Found(d model.Detection) error {
 
 // cell makes s valid UTF-8 (invalid bytes become U+FFFD) of at most MaxCellBytes bytes.
 func (g *guard) cell(s string) string {
-	if !utf8.ValidString(s) {
+	if !validUTF8String(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
 	return truncate(s, g.lim.MaxCellBytes)

@@ -7,7 +7,6 @@ import (
 	"io"
 	"path"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gabriel-vasile/mimetype"
 )
@@ -207,7 +206,7 @@ func looksText(head []byte) bool {
 	if ctl*100 > len(head) {
 		return false
 	}
-	if utf8.Valid(head) {
+	if validUTF8(head) {
 		return true
 	}
 	return looksCP1251(head)
