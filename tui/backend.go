@@ -117,6 +117,9 @@ type EvidenceFile struct {
 	Status string // indexed | skipped | failed; after Verify: ok | changed | missing
 	Reason string // why it was not indexed, or what changed
 	Counts map[string]int
+	// TextAbsent: restored from an archive without its text, so search does not see it
+	// until the file is added again.
+	TextAbsent bool
 }
 
 // Detection is one detection in a file.

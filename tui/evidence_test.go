@@ -305,3 +305,17 @@ func TestDetColumns(t *testing.T) {
 		})
 	}
 }
+
+// TestRestoredEvidenceMarked: files restored from an archive carry no text; the list marks
+// them and the search says they are not searched.
+func TestRestoredEvidenceMarked(t *testing.T) {
+	e := newEnv(t)
+	h := &hookBackend{WorkspaceBackend: e.b, files: []EvidenceFile{
+		{Path: "users.csv", Status: "indexed", Counts: map[string]int{"email": 2}, TextAbsent: true},
+		{Path: "notes.txt", Status: "indexed", Counts: map[string]int{}},
+	}}
+	d, _ := demoDriver(t, h, "4")
+	d.mustSee("users.csv", "restored", "notes.txt")
+	d.keys("/")
+	d.mustSee("1 file restored from an archive without text, not searched")
+}

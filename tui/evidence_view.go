@@ -94,8 +94,11 @@ func (p *evidence) listView() string {
 			mark, path = s.Cursor.Render("▸ "), s.Selected.Render(path)
 		}
 		status := f.Status
-		if f.Status != "indexed" {
+		switch {
+		case f.Status != "indexed":
 			status = s.Warn.Render(cell(f.Status, 8))
+		case f.TextAbsent: // restored from an archive: found values, but no text to search
+			status = s.Warn.Render(cell("restored", 8))
 		}
 		rest := p.badges(f.Counts, p.width-pathW-13)
 		if f.Reason != "" && len(f.Counts) == 0 {
@@ -236,7 +239,18 @@ func (p *evidence) searchView() string {
 		state = "searching…"
 	}
 	lines := []string{p.query.View(),
-		s.Muted.Render(fmt.Sprintf("type: %s (ctrl+t) · values %s (ctrl+r) · %s", filter, mask, state)), ""}
+		s.Muted.Render(fmt.Sprintf("type: %s (ctrl+t) · values %s (ctrl+r) · %s", filter, mask, state))}
+	absent := 0
+	for _, f := range p.files {
+		if f.TextAbsent {
+			absent++
+		}
+	}
+	if absent > 0 {
+		lines = append(lines, s.Warn.Render(truncate(fmt.Sprintf("%s restored from an archive without text, not searched: attach again (a on the list) to search",
+			plural(absent, "file")), p.width)))
+	}
+	lines = append(lines, "")
 	h := max(1, (p.height-len(lines))/2)
 	off := window(0, p.hitCursor, h, len(p.hits))
 	for i := off; i < min(len(p.hits), off+h); i++ {

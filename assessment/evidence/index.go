@@ -99,11 +99,11 @@ func (ix *Index) Add(ctx context.Context, assessmentID string, roots []string, a
 			k, ok := known[path]
 			// A file indexed in clear is read again when masking is asked for now; one
 			// indexed masked stays masked until it changes or is removed.
-			return ok && k.size == size && k.mtime == formatTime(mtime) && (k.redaction != Clear || !opts.Redact)
+			return ok && k.size == size && k.mtime == formatTime(mtime) && (k.redaction != Clear || !opts.Redact) && !k.textAbsent
 		},
 		SameContent: func(path string, size int64) (string, bool) {
 			k, ok := known[path]
-			if !ok || k.size != size || k.sha256 == "" || (opts.Redact && k.redaction == Clear) {
+			if !ok || k.size != size || k.sha256 == "" || (opts.Redact && k.redaction == Clear) || k.textAbsent {
 				return "", false
 			}
 			return k.sha256, true
@@ -186,6 +186,8 @@ type knownFile struct {
 	mtime     string
 	sha256    string
 	redaction Redaction
+	// textAbsent: restored from an archive without its text; read again even if unchanged.
+	textAbsent bool
 }
 
 // Redaction is how an evidence file's text is kept (evidence_files.redacted).
@@ -228,7 +230,7 @@ func (ix *Index) compactPending(ctx context.Context, id string) (int, error) {
 // knownFiles returns the indexed files of an assessment by path, and the paths of the files
 // on disk they were read from (not archive entries) by that path on disk.
 func (ix *Index) knownFiles(ctx context.Context, id string) (map[string]knownFile, map[string]string, error) {
-	rows, err := ix.db.QueryContext(ctx, `SELECT path, size, mtime, sha256, source, entry, redacted FROM evidence_files WHERE assessment_id = ? AND status = 'indexed'`, id)
+	rows, err := ix.db.QueryContext(ctx, `SELECT path, size, mtime, sha256, source, entry, redacted, text_absent FROM evidence_files WHERE assessment_id = ? AND status = 'indexed'`, id)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read evidence files: %w", err)
 	}
@@ -238,7 +240,7 @@ func (ix *Index) knownFiles(ctx context.Context, id string) (map[string]knownFil
 		var p, source string
 		var k knownFile
 		var entry bool
-		if err := rows.Scan(&p, &k.size, &k.mtime, &k.sha256, &source, &entry, &k.redaction); err != nil {
+		if err := rows.Scan(&p, &k.size, &k.mtime, &k.sha256, &source, &entry, &k.redaction, &k.textAbsent); err != nil {
 			return nil, nil, err
 		}
 		out[p] = k
@@ -558,11 +560,14 @@ type FileRecord struct {
 	Kind       string         `json:"-"`
 	IndexedAt  string         `json:"-"`
 	Entry      bool           `json:"-"` // inside an archive
+	// TextAbsent: the file was restored from an archive, which carries no text; search does
+	// not see it until the file is added again.
+	TextAbsent bool `json:"-"`
 }
 
 // Files lists an assessment's evidence files by path.
 func (ix *Index) Files(ctx context.Context, id string) ([]FileRecord, error) {
-	rows, err := ix.db.QueryContext(ctx, `SELECT id, path, sha256, size, mime, status, reason, counts, source, source_sha256, kind, indexed_at, entry
+	rows, err := ix.db.QueryContext(ctx, `SELECT id, path, sha256, size, mime, status, reason, counts, source, source_sha256, kind, indexed_at, entry, text_absent
 		FROM evidence_files WHERE assessment_id = ? ORDER BY path`, id)
 	if err != nil {
 		return nil, fmt.Errorf("list evidence: %w", err)
@@ -572,7 +577,7 @@ func (ix *Index) Files(ctx context.Context, id string) ([]FileRecord, error) {
 	for rows.Next() {
 		var f FileRecord
 		var counts string
-		if err := rows.Scan(&f.ID, &f.Path, &f.SHA256, &f.Size, &f.Mime, &f.Status, &f.Reason, &counts, &f.Source, &f.SourceHash, &f.Kind, &f.IndexedAt, &f.Entry); err != nil {
+		if err := rows.Scan(&f.ID, &f.Path, &f.SHA256, &f.Size, &f.Mime, &f.Status, &f.Reason, &counts, &f.Source, &f.SourceHash, &f.Kind, &f.IndexedAt, &f.Entry, &f.TextAbsent); err != nil {
 			return nil, err
 		}
 		_ = json.Unmarshal([]byte(counts), &f.Detections)

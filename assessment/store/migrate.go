@@ -218,6 +218,12 @@ DROP TABLE evidence_text;
 	`
 ALTER TABLE evidence_files ADD COLUMN redacted INTEGER NOT NULL DEFAULT 0;
 `,
+	// 9: whether an indexed file's text is absent from this workspace: its row was restored
+	// from an archive, which carries no text. Search cannot see it, and adding the file again
+	// reads it even though it has not changed.
+	`
+ALTER TABLE evidence_files ADD COLUMN text_absent INTEGER NOT NULL DEFAULT 0;
+`,
 }
 
 // SchemaVersion returns the schema version (PRAGMA user_version) this

@@ -408,12 +408,13 @@ func restoreEvidence(ctx context.Context, tx *sql.Tx, snap Snapshot, detections 
 		if counts == nil {
 			counts = map[string]int{}
 		}
-		// A snapshot carries no text: the file's text rowids are the empty range (migration 5).
+		// A snapshot carries no text: the file's text rowids are the empty range (migration 5),
+		// and an indexed file is marked as having its text elsewhere (migration 9).
 		res, err := tx.ExecContext(ctx, `INSERT INTO evidence_files
 			(assessment_id, path, source, source_sha256, sha256, size, mtime, mime, kind, status, reason,
-			 entry, counts, indexed_at, text_first, text_last) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0)`,
+			 entry, counts, indexed_at, text_first, text_last, text_absent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, 0, ?)`,
 			snap.Assessment.ID, f.Path, f.Source, f.SourceSHA256, f.SHA256, f.Size, f.Mtime, f.Mime,
-			f.Kind, f.Status, f.Reason, f.Entry, jsonText(counts), f.IndexedAt)
+			f.Kind, f.Status, f.Reason, f.Entry, jsonText(counts), f.IndexedAt, f.Status == "indexed")
 		if err != nil {
 			return fmt.Errorf("insert evidence file %q: %w", f.Path, err)
 		}

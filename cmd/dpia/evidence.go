@@ -236,7 +236,16 @@ func (a *app) evidenceAddCmd() *cobra.Command {
 			}
 			fmt.Fprintf(a.stdout, "indexed %d, skipped %d, failed %d, unchanged %d files (%s in %.2f s, %.1f MB/s)\n",
 				rep.Indexed, rep.Skipped, rep.Failed, rep.Stats.Unchanged, humanBytes(rep.Stats.Bytes), rep.Stats.Seconds, mbps(rep.Stats))
-			printTotals(a.stdout, rep.Detections)
+			switch {
+			case rep.Stats.Unchanged == 0:
+				printTotals(a.stdout, rep.Detections)
+			case len(rep.Detections) > 0:
+				fmt.Fprintf(a.stdout, "found in the files read: %s (unchanged files keep theirs: dpia evidence list %s)\n", countsText(rep.Detections), args[0])
+			case rep.Indexed == 0:
+				fmt.Fprintf(a.stdout, "nothing was read again; the evidence is as it was (dpia evidence list %s)\n", args[0])
+			default:
+				fmt.Fprintln(a.stdout, "no personal data detected in the files read")
+			}
 			if rep.Compacted > 0 {
 				fmt.Fprintf(a.stdout, "masked %s indexed in clear before and compacted the workspace: their clear text is gone\n", plural(rep.Compacted, "file"))
 			}
@@ -285,11 +294,33 @@ func (a *app) evidenceListCmd() *cobra.Command {
 			}
 			printFiles(a.stdout, out.Files)
 			printTotals(a.stdout, out.Totals)
+			if note := textAbsentNote(args[0], files, ""); note != "" {
+				fmt.Fprintln(a.stdout, note)
+			}
 			return nil
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (contract C4)")
 	return cmd
+}
+
+// textAbsentNote says which evidence files search cannot see because they were restored from
+// an archive without their text, and how to make them searchable; "" when there is none. With
+// file set, only that file is considered.
+func textAbsentNote(id string, files []evidence.FileRecord, file string) string {
+	var absent []string
+	for _, f := range files {
+		if f.TextAbsent && (file == "" || f.Path == file) {
+			absent = append(absent, f.Path)
+		}
+	}
+	switch len(absent) {
+	case 0:
+		return ""
+	case 1:
+		return fmt.Sprintf("note: %s was restored from an archive without its text, so search does not see it; add it again to search it: dpia evidence add %s PATH", absent[0], id)
+	}
+	return fmt.Sprintf("note: %d evidence files (%s, ...) were restored from an archive without their text, so search does not see them; add them again to search them: dpia evidence add %s PATH...", len(absent), absent[0], id)
 }
 
 func (a *app) openIndex(cmd *cobra.Command, id string) (*evidence.Index, *session, error) {
@@ -403,6 +434,13 @@ func (a *app) evidenceSearchCmd() *cobra.Command {
 			hits, err := ix.Search(cmd.Context(), args[0], q)
 			if err != nil {
 				return err
+			}
+			files, err := ix.Files(cmd.Context(), args[0])
+			if err != nil {
+				return err
+			}
+			if note := textAbsentNote(args[0], files, q.File); note != "" {
+				fmt.Fprintln(a.stderr, note)
 			}
 			if asJSON {
 				if hits == nil {

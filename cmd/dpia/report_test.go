@@ -349,3 +349,40 @@ func TestReportAndArchiveWithIndexedEvidence(t *testing.T) {
 		t.Fatal("the restored assessment reports differently")
 	}
 }
+
+// TestRestoredEvidenceSearch: an archive carries no evidence text, so after an import search
+// says which files it cannot see (it printed only "no matches"), and adding the unchanged file
+// again reads it (it was skipped as unchanged) and makes it searchable.
+func TestRestoredEvidenceSearch(t *testing.T) {
+	dir := t.TempDir()
+	ws, other := filepath.Join(dir, "ws"), filepath.Join(dir, "other")
+	id := strings.TrimSpace(dpia(t, ws, "import", clearview).stdout)
+	users := "../../testdata/evidence/users.csv"
+	zip := filepath.Join(dir, "a.zip")
+	for _, step := range [][]string{{ws, "evidence", "add", id, users}, {ws, "export", id, "--archive", zip}, {other, "import", zip}} {
+		if r := dpia(t, step[0], step[1:]...); r.code != 0 {
+			t.Fatalf("%v: %s", step[1:], r.stderr)
+		}
+	}
+	const note = "users.csv was restored from an archive without its text, so search does not see it"
+	r := dpia(t, other, "evidence", "search", id, "Almaty")
+	if r.code != 0 || strings.TrimSpace(r.stdout) != "no matches" || !strings.Contains(r.stderr, note) {
+		t.Fatalf("search of restored evidence: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	if r := dpia(t, other, "evidence", "search", id, "Almaty", "--json"); r.code != 0 || strings.TrimSpace(r.stdout) != "[]" || !strings.Contains(r.stderr, note) {
+		t.Fatalf("search --json of restored evidence: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	if r := dpia(t, other, "evidence", "list", id); !strings.Contains(r.stdout, note) {
+		t.Fatalf("evidence list does not say the text is absent: %q", r.stdout)
+	}
+	if r := dpia(t, other, "evidence", "add", id, users); r.code != 0 || !strings.Contains(r.stdout, "indexed 1, skipped 0, failed 0, unchanged 0") {
+		t.Fatalf("adding the restored file again: %d %q %s", r.code, r.stdout, r.stderr)
+	}
+	r = dpia(t, other, "evidence", "search", id, "Almaty")
+	if r.code != 0 || !strings.Contains(r.stdout, "users.csv") || strings.Contains(r.stderr, "restored") {
+		t.Fatalf("search after adding again: %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	if r := dpia(t, other, "evidence", "add", id, users); !strings.Contains(r.stdout, "unchanged 1") || !strings.Contains(r.stdout, "nothing was read again") {
+		t.Fatalf("a second add: %q", r.stdout)
+	}
+}

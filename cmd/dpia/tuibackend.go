@@ -114,7 +114,7 @@ func (b *fullBackend) Files(ctx context.Context, id string) ([]tui.EvidenceFile,
 	out := make([]tui.EvidenceFile, 0, len(files))
 	for _, f := range files {
 		out = append(out, tui.EvidenceFile{Path: f.Path, SHA256: f.SHA256, Size: f.Size, MIME: f.Mime,
-			Status: f.Status, Reason: f.Reason, Counts: f.Detections})
+			Status: f.Status, Reason: f.Reason, Counts: f.Detections, TextAbsent: f.TextAbsent})
 	}
 	return out, nil
 }
