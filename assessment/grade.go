@@ -57,6 +57,9 @@ type grader struct {
 	visible  map[string]bool
 	applies  map[string]bool // pack id → applies
 	why      map[string]string
+	// undecided: the pack does not apply only because a question its applies_if reads is
+	// unanswered (it may apply once answered).
+	undecided map[string]bool
 	state    *q.State // evaluates against the answers that count
 	selected map[string]bool
 }
@@ -81,6 +84,7 @@ func (g *grader) visibility() error {
 	g.visible = map[string]bool{}
 	g.applies = map[string]bool{}
 	g.why = map[string]string{}
+	g.undecided = map[string]bool{}
 	g.selected = map[string]bool{}
 	for _, id := range g.in.Packs {
 		g.selected[id] = true
@@ -134,6 +138,9 @@ func (g *grader) packApplies(id string) (bool, error) {
 			g.why[id] = "applies to every assessment"
 		case ok:
 			g.why[id] = "in scope: " + strings.Join(g.because(reads), "; ")
+		case g.couldApply(&p.AppliesIf, reads):
+			g.undecided[id] = true
+			g.why[id] = "not decided until answered: " + strings.Join(g.because(reads), "; ")
 		default:
 			g.why[id] = "out of scope: " + strings.Join(g.because(reads), "; ")
 		}
@@ -150,8 +157,75 @@ func (g *grader) laws() []LawScope {
 		out = append(out, LawScope{
 			Pack: p.ID.Value, Law: p.Law.ID.Value, Jurisdiction: p.Jurisdiction.Value,
 			Version: p.Law.Version.Value, CurrentTo: p.Law.CurrentTo.Value,
-			Applies: g.applies[p.ID.Value], Reason: g.why[p.ID.Value],
+			Applies: g.applies[p.ID.Value], Reason: g.why[p.ID.Value], Undecided: g.undecided[p.ID.Value],
 		})
+	}
+	return out
+}
+
+// couldApply reports whether a condition that is false now could become true once the
+// unanswered questions it reads are answered: it tries their values (each option of a single
+// choice or yes/no question; each option, and all of them, of a multiple choice) depth first,
+// following the questions each try reads in turn. A text or number question, or more tries
+// than maxScopeTries, counts as "could".
+func (g *grader) couldApply(c *q.Cond, reads q.Reads) bool {
+	answers := make(map[string]q.Value, len(g.state.Answers)+4)
+	for id, v := range g.state.Answers {
+		answers[id] = v
+	}
+	tries := 0
+	var try func(r q.Reads) bool
+	try = func(r q.Reads) bool {
+		var next *q.Question
+		for _, id := range r.Answers {
+			if len(answers[id]) == 0 {
+				next = g.set.Question(id)
+				break
+			}
+		}
+		if next == nil {
+			return false // every question it read is answered, and it is false
+		}
+		cands := scopeCandidates(next)
+		if cands == nil {
+			return true
+		}
+		id := next.ID.Value
+		defer delete(answers, id)
+		for _, v := range cands {
+			if tries++; tries > maxScopeTries {
+				return true
+			}
+			answers[id] = v
+			ok, r2, err := q.NewState(answers, g.in.Evidence).Eval(c)
+			if err == nil && (ok || try(r2)) {
+				return true
+			}
+		}
+		return false
+	}
+	return try(reads)
+}
+
+// maxScopeTries bounds couldApply; the built-in packs need a few dozen tries at most.
+const maxScopeTries = 4096
+
+// scopeCandidates are the answers couldApply tries for a question; nil when they cannot be
+// listed (text, number).
+func scopeCandidates(qu *q.Question) []q.Value {
+	if qu == nil {
+		return nil
+	}
+	vals := qu.AllowedValues()
+	if vals == nil {
+		return nil
+	}
+	out := make([]q.Value, 0, len(vals)+1)
+	for _, v := range vals {
+		out = append(out, q.Value{v})
+	}
+	if qu.Type.Value == q.TypeMulti && len(vals) > 1 {
+		out = append(out, q.Value(vals))
 	}
 	return out
 }

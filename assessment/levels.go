@@ -89,15 +89,18 @@ func riskLevels(fs []Finding, laws []LawScope) (Risk, map[string]string) {
 // the system prohibited, else any high-risk classification makes it high, else any
 // transparency duty makes it limited; if the AI Act applies and none fired it is minimal.
 func aiActTier(fs []Finding, laws []LawScope) AIAct {
-	applies := false
+	applies, undecided := false, false
 	reason := "no EU AI Act pack was applied"
 	for _, l := range laws {
 		if l.Law == lawAIAct {
-			applies, reason = l.Applies, l.Reason
+			applies, undecided, reason = l.Applies, l.Undecided, l.Reason
 			break
 		}
 	}
 	if !applies {
+		if undecided {
+			return AIAct{Tier: TierOutOfScope, Reasons: []string{"Whether the EU AI Act applies is " + reason + "."}}
+		}
 		return AIAct{Tier: TierOutOfScope, Reasons: []string{"The EU AI Act does not apply: " + reason + "."}}
 	}
 	order := []struct{ outcome, tier string }{

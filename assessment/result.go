@@ -113,4 +113,60 @@ type LawScope struct {
 	CurrentTo    string `json:"current_to,omitempty"`
 	Applies      bool   `json:"applies"`
 	Reason       string `json:"reason"`
+	// Undecided: the law does not apply only because a question that decides its scope is
+	// unanswered; it may apply once that question is answered.
+	Undecided bool `json:"undecided,omitempty"`
+}
+
+// AIActUndecided reports whether the AI Act tier is out_of_scope only because the questions
+// that decide the AI Act's scope are unanswered: "not decided yet" rather than a verdict.
+func (r Result) AIActUndecided() bool {
+	if r.AIAct.Tier != TierOutOfScope {
+		return false
+	}
+	for _, l := range r.Laws {
+		if l.Law == lawAIAct {
+			return l.Undecided
+		}
+	}
+	return false
+}
+
+// RiskUndecided reports whether no law applies yet while some law's scope waits for an
+// answer: the risk levels then grade nothing, and "low" is not a verdict.
+func (r Result) RiskUndecided() bool {
+	undecided := false
+	for _, l := range r.Laws {
+		if l.Applies {
+			return false
+		}
+		undecided = undecided || l.Undecided
+	}
+	return undecided
+}
+
+// TierLabel is the AI Act tier as displays show it: the tier, or "undecided" when
+// AIActUndecided (the result JSON keeps the tier of contract C3).
+func (r Result) TierLabel() string {
+	if r.AIActUndecided() {
+		return "undecided"
+	}
+	return r.AIAct.Tier
+}
+
+// InherentLabel is the overall inherent risk as displays show it, like ResidualLabel.
+func (r Result) InherentLabel() string {
+	if r.RiskUndecided() {
+		return "undecided"
+	}
+	return r.Risk.Inherent
+}
+
+// ResidualLabel is the overall residual risk as displays show it: the level, or "undecided"
+// when RiskUndecided.
+func (r Result) ResidualLabel() string {
+	if r.RiskUndecided() {
+		return "undecided"
+	}
+	return r.Risk.Residual
 }

@@ -100,7 +100,7 @@ func orDash(s string) string {
 func mdVerdicts(m *mdw, r *Report) {
 	res := r.Result
 	m.f("## Verdicts\n\n")
-	m.f("- **EU AI Act tier: %s**\n", upper(res.AIAct.Tier))
+	m.f("- **EU AI Act tier: %s**\n", upper(res.TierLabel()))
 	for _, x := range res.AIAct.Reasons {
 		m.f("  - %s\n", mdIndent(x, "    "))
 	}
@@ -112,7 +112,11 @@ func mdVerdicts(m *mdw, r *Report) {
 	for _, x := range res.DPIA.Reasons {
 		m.f("  - %s\n", mdIndent(x, "    "))
 	}
-	m.f("- **Overall risk:** inherent %s, residual %s\n", upper(res.Risk.Inherent), upper(res.Risk.Residual))
+	if res.RiskUndecided() {
+		m.f("- **Overall risk:** %s\n", riskWhy(res))
+	} else {
+		m.f("- **Overall risk:** inherent %s, residual %s\n", upper(res.Risk.Inherent), upper(res.Risk.Residual))
+	}
 	m.f("- **Completeness:** %s (%s unanswered)\n\n", percent(res.Completeness),
 		plural(len(res.Unanswered), "required question", "required questions"))
 	if len(res.Jurisdictions) > 0 {

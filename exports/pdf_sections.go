@@ -79,10 +79,10 @@ func (d *pdfDoc) coverVerdicts() {
 		label, word string
 		c           rgb
 	}{
-		{"EU AI Act tier", upper(res.AIAct.Tier), tierColour(res.AIAct.Tier)},
+		{"EU AI Act tier", upper(res.TierLabel()), tierColour(res.TierLabel())},
 		{"DPIA required", yesNo(res.DPIA.Required), dpiaColour(res.DPIA.Required)},
-		{"Inherent risk", upper(res.Risk.Inherent), levelColour(res.Risk.Inherent)},
-		{"Residual risk", upper(res.Risk.Residual), levelColour(res.Risk.Residual)},
+		{"Inherent risk", upper(res.InherentLabel()), levelColour(res.InherentLabel())},
+		{"Residual risk", upper(res.ResidualLabel()), levelColour(res.ResidualLabel())},
 	}
 	p := d.pdf
 	const w, gap = 42.0, 4.0
@@ -137,7 +137,7 @@ func (d *pdfDoc) summary() {
 	res := d.r.Result
 	d.section("Executive summary", true)
 	tierWhy := strings.Join(res.AIAct.Reasons, " ")
-	d.verdictLine("EU AI Act tier", upper(res.AIAct.Tier), tierColour(res.AIAct.Tier), tierWhy)
+	d.verdictLine("EU AI Act tier", upper(res.TierLabel()), tierColour(res.TierLabel()), tierWhy)
 	dpiaWhy := fmt.Sprintf("%d of the 9 WP248 criteria are met", len(res.DPIA.Criteria))
 	if len(res.DPIA.Cases) > 0 {
 		dpiaWhy += "; a DPIA is mandatory under GDPR Art. 35(3) (" + strings.Join(res.DPIA.Cases, ", ") + ")"
@@ -148,8 +148,7 @@ func (d *pdfDoc) summary() {
 		d.writeAt(margin+52, contentW-52, "– "+reason, 4.2)
 	}
 	d.space(2)
-	d.verdictLine("Overall risk", upper(res.Risk.Residual), levelColour(res.Risk.Residual),
-		fmt.Sprintf("Residual (after mitigations); inherent %s. %d findings.", upper(res.Risk.Inherent), len(res.Findings)))
+	d.verdictLine("Overall risk", upper(res.ResidualLabel()), levelColour(res.ResidualLabel()), riskWhy(res))
 	for _, j := range jurisdictionOrder(res.Jurisdictions) {
 		level := res.Jurisdictions[j]
 		d.verdictLine("  "+jurisdictionName(j), upper(level), levelColour(level), "Highest residual level of the findings under its laws.")

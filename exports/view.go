@@ -54,6 +54,14 @@ func tierColour(tier string) rgb {
 	return colNeutral
 }
 
+// riskWhy explains the overall risk level of the summary.
+func riskWhy(res assessment.Result) string {
+	if res.RiskUndecided() {
+		return "Undecided: no law applies until the questions that decide their scope are answered."
+	}
+	return fmt.Sprintf("Residual (after mitigations); inherent %s. %d findings.", upper(res.Risk.Inherent), len(res.Findings))
+}
+
 // upper writes a level or tier as a word: "OUT OF SCOPE".
 func upper(s string) string {
 	if s == "" {

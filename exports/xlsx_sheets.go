@@ -17,12 +17,12 @@ func (x *xlsx) summary() error {
 		{"Status", r.Meta.Status},
 		{"Generated", r.generated()},
 		{"Content hash (SHA-256)", r.ContentHash},
-		{"EU AI Act tier", upper(res.AIAct.Tier)},
+		{"EU AI Act tier", upper(res.TierLabel())},
 		{"Why", strings.Join(res.AIAct.Reasons, "\n")},
 		{"DPIA required", yesNo(res.DPIA.Required)},
 		{"Why", strings.Join(res.DPIA.Reasons, "\n")},
-		{"Inherent risk", upper(res.Risk.Inherent)},
-		{"Residual risk", upper(res.Risk.Residual)},
+		{"Inherent risk", upper(res.InherentLabel())},
+		{"Residual risk", upper(res.ResidualLabel())},
 	}
 	for _, j := range jurisdictionOrder(res.Jurisdictions) {
 		rows = append(rows, []any{"Residual risk: " + jurisdictionName(j), upper(res.Jurisdictions[j])})

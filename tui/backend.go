@@ -274,7 +274,7 @@ func (b *WorkspaceBackend) ListAssessments(ctx context.Context, includeArchived 
 		if err != nil {
 			s.Err = err.Error()
 		} else {
-			s.Tier, s.Residual, s.Completeness, s.DPIARequired = res.AIAct.Tier, res.Risk.Residual, res.Completeness, res.DPIA.Required
+			s.Tier, s.Residual, s.Completeness, s.DPIARequired = res.TierLabel(), res.ResidualLabel(), res.Completeness, res.DPIA.Required
 		}
 		out = append(out, s)
 	}

@@ -38,7 +38,7 @@ func (f *findings) View() string {
 // and the overall and per-jurisdiction risk.
 func (f *findings) summary() string {
 	s, r := f.c.Styles, f.res
-	tier := s.Muted.Render("AI Act tier ") + s.Level(r.AIAct.Tier)
+	tier := s.Muted.Render("AI Act tier ") + s.Level(r.TierLabel())
 	if len(r.AIAct.Reasons) > 0 {
 		more := ""
 		if n := len(r.AIAct.Reasons) - 1; n > 0 {
@@ -56,7 +56,7 @@ func (f *findings) summary() string {
 		dpia += s.Text.Render(fmt.Sprintf("  %s, %s: %s", criteria(len(r.DPIA.Criteria)),
 			plural(len(r.DPIA.Cases), "Art. 35(3) case"), strings.Join(crit, ", ")))
 	}
-	risk := s.Muted.Render("Risk inherent ") + s.Level(r.Risk.Inherent) + s.Muted.Render(" · residual ") + s.Level(r.Risk.Residual)
+	risk := s.Muted.Render("Risk inherent ") + s.Level(r.InherentLabel()) + s.Muted.Render(" · residual ") + s.Level(r.ResidualLabel())
 	for _, j := range sortedKeys(r.Jurisdictions) {
 		risk += s.Muted.Render(" · "+jurisdictionName(j)+" ") + s.Level(r.Jurisdictions[j])
 	}

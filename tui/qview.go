@@ -79,8 +79,8 @@ func (m *questionnaire) riskMeter() string {
 		dpia = "required"
 	}
 	parts := []string{
-		s.Muted.Render("AI Act ") + s.Level(r.AIAct.Tier),
-		s.Muted.Render("Residual risk ") + s.Level(r.Risk.Residual),
+		s.Muted.Render("AI Act ") + s.Level(r.TierLabel()),
+		s.Muted.Render("Residual risk ") + s.Level(r.ResidualLabel()),
 		s.Muted.Render("DPIA ") + s.Level(dpia),
 		s.Text.Render(fmt.Sprintf("%.0f%% complete", r.Completeness*100)),
 	}

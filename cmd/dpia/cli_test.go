@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -505,5 +506,40 @@ func TestEvidenceLinks(t *testing.T) {
 	tl, err := eb.Links(context.Background(), id)
 	if err != nil || len(tl) != 1 || tl[0].Type != "kz_iin" || tl[0].Value != "9001******17" || len(tl[0].Files) != 2 {
 		t.Errorf("workbench links: %+v %v", tl, err)
+	}
+}
+
+// TestListUndecided: an assessment whose scope questions are unanswered lists as undecided,
+// not as "out_of_scope, low" (a risk register reader took that for a verdict); the JSON keeps
+// the contract's values and says they are undecided; show explains it.
+func TestListUndecided(t *testing.T) {
+	ws := t.TempDir()
+	id := strings.TrimSpace(dpia(t, ws, "new", "--name", "Fresh").stdout)
+	r := dpia(t, ws, "list")
+	if r.code != 0 || !regexp.MustCompile(`Fresh\s+draft\s+0%\s+undecided\s+undecided`).MatchString(r.stdout) {
+		t.Fatalf("list: %d %q", r.code, r.stdout)
+	}
+	var rows []map[string]any
+	if err := json.Unmarshal([]byte(dpia(t, ws, "list", "--json").stdout), &rows); err != nil || len(rows) != 1 {
+		t.Fatal(err)
+	}
+	if rows[0]["ai_act_tier"] != "out_of_scope" || rows[0]["residual_risk"] != "low" || rows[0]["ai_act_undecided"] != true || rows[0]["risk_undecided"] != true {
+		t.Errorf("list --json: %v", rows[0])
+	}
+	show := dpia(t, ws, "show", id).stdout
+	for _, want := range []string{"AI Act tier     UNDECIDED", "Whether the EU AI Act applies is not decided until answered: subjects.locations = (unanswered).",
+		"Risk            undecided: no law applies"} {
+		if !strings.Contains(show, want) {
+			t.Errorf("show lacks %q:\n%s", want, show)
+		}
+	}
+	// Answered outside every law's scope: decided, out of scope, low.
+	for _, a := range [][]string{{"subjects.locations", "other"}, {"data.storage_locations", "other"}} {
+		if r := dpia(t, ws, append([]string{"answer", id}, a...)...); r.code != 0 {
+			t.Fatalf("answer %v: %s", a, r.stderr)
+		}
+	}
+	if r := dpia(t, ws, "list"); !regexp.MustCompile(`out_of_scope\s+low`).MatchString(r.stdout) {
+		t.Errorf("list after answering the scope: %q", r.stdout)
 	}
 }

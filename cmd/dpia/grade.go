@@ -80,7 +80,7 @@ func printSummary(w io.Writer, r assessment.Result) {
 		name = "(unnamed system)"
 	}
 	fmt.Fprintf(w, "%s\n\n", name)
-	fmt.Fprintf(w, "  AI Act tier     %s\n", strings.ToUpper(strings.ReplaceAll(r.AIAct.Tier, "_", " ")))
+	fmt.Fprintf(w, "  AI Act tier     %s\n", strings.ToUpper(strings.ReplaceAll(r.TierLabel(), "_", " ")))
 	for _, reason := range r.AIAct.Reasons {
 		fmt.Fprintf(w, "                  - %s\n", reason)
 	}
@@ -97,7 +97,11 @@ func printSummary(w io.Writer, r assessment.Result) {
 		fmt.Fprintf(w, "; mandatory under %s", strings.Join(r.DPIA.Cases, ", "))
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintf(w, "  Risk            %s inherent, %s residual\n", r.Risk.Inherent, r.Risk.Residual)
+	if r.RiskUndecided() {
+		fmt.Fprintf(w, "  Risk            undecided: no law applies until the questions that decide their scope are answered\n")
+	} else {
+		fmt.Fprintf(w, "  Risk            %s inherent, %s residual\n", r.Risk.Inherent, r.Risk.Residual)
+	}
 	if len(r.Jurisdictions) > 0 {
 		var parts []string
 		for _, j := range []string{"eu", "kz", "us_il"} {

@@ -139,6 +139,10 @@ func (a *app) listCmd() *cobra.Command {
 				AITier    string  `json:"ai_act_tier"`
 				Residual  string  `json:"residual_risk"`
 				Complete  float64 `json:"completeness"`
+				// The tier and risk wait for answers that decide the laws' scope; the fields
+				// above then hold what contract C3 grades (out_of_scope, low).
+				TierUndecided bool `json:"ai_act_undecided"`
+				RiskUndecided bool `json:"risk_undecided"`
 			}
 			rows := make([]row, 0, len(list))
 			for _, as := range list {
@@ -150,7 +154,7 @@ func (a *app) listCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				rows = append(rows, row{as, shown == store.StatusReviewDue, res.AIAct.Tier, res.Risk.Residual, res.Completeness})
+				rows = append(rows, row{as, shown == store.StatusReviewDue, res.AIAct.Tier, res.Risk.Residual, res.Completeness, res.AIActUndecided(), res.RiskUndecided()})
 			}
 			if asJSON {
 				return writeJSON(a.stdout, rows)
@@ -162,7 +166,14 @@ func (a *app) listCmd() *cobra.Command {
 				if r.ReviewDue {
 					status = store.StatusReviewDue
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%.0f%%\t%s\t%s\n", r.ID, r.Name, status, r.Complete*100, r.AITier, r.Residual)
+				tier, residual := r.AITier, r.Residual
+				if r.TierUndecided {
+					tier = "undecided"
+				}
+				if r.RiskUndecided {
+					residual = "undecided"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%.0f%%\t%s\t%s\n", r.ID, r.Name, status, r.Complete*100, tier, residual)
 			}
 			return tw.Flush()
 		},
