@@ -368,7 +368,49 @@ func (g *grader) dpia() (DPIA, error) {
 		}
 	}
 	d.Required = len(d.Criteria) >= 2 || len(d.Cases) > 0
+	if !d.Required {
+		var err error
+		if d.Undecided, err = g.dpiaUndecided(d); err != nil {
+			return d, err
+		}
+	}
 	return d, nil
+}
+
+// dpiaUndecided reports whether a DPIA not required now could become required once unanswered
+// questions are answered: an Art. 35(3) case could be met, or two criteria could (a criterion
+// of a law whose scope is undecided counts as one that could).
+func (g *grader) dpiaUndecided(d DPIA) (bool, error) {
+	met := map[string]bool{}
+	for _, id := range d.Criteria {
+		met[id] = true
+	}
+	could := func(c *q.Cond, pack string) (bool, error) {
+		if !g.applies[pack] {
+			return g.undecided[pack], nil
+		}
+		ok, reads, err := g.state.Eval(c)
+		return !ok && g.couldApply(c, reads), err
+	}
+	for _, c := range g.set.Mandatory {
+		if ok, err := could(&c.When, c.Pack); ok || err != nil {
+			return ok, err
+		}
+	}
+	possible := len(d.Criteria)
+	for _, c := range g.set.Criteria {
+		if met[c.ID.Value] {
+			continue
+		}
+		ok, err := could(&c.When, c.Pack)
+		if err != nil {
+			return false, err
+		}
+		if ok {
+			possible++
+		}
+	}
+	return possible >= 2, nil
 }
 
 func (g *grader) scenarios() ([]ScenarioMatch, error) {

@@ -53,6 +53,9 @@ type DPIA struct {
 	// Cases are the GDPR Art. 35(3) cases met (each makes a DPIA mandatory on its own).
 	Cases   []string `json:"cases"`
 	Reasons []string `json:"reasons"`
+	// Undecided: not required yet, but unanswered questions could make it required (two
+	// criteria, or an Art. 35(3) case, could still be met; or the GDPR's scope is undecided).
+	Undecided bool `json:"undecided,omitempty"`
 }
 
 // Risk is the overall inherent and residual risk level.
@@ -152,6 +155,18 @@ func (r Result) TierLabel() string {
 		return "undecided"
 	}
 	return r.AIAct.Tier
+}
+
+// DPIALabel is whether a DPIA is required as displays show it: "required", "not required",
+// or "undecided" (DPIA.Undecided; the result JSON keeps required false, contract C3).
+func (r Result) DPIALabel() string {
+	switch {
+	case r.DPIA.Required:
+		return "required"
+	case r.DPIA.Undecided:
+		return "undecided"
+	}
+	return "not required"
 }
 
 // InherentLabel is the overall inherent risk as displays show it, like ResidualLabel.

@@ -104,7 +104,7 @@ func mdVerdicts(m *mdw, r *Report) {
 	for _, x := range res.AIAct.Reasons {
 		m.f("  - %s\n", mdIndent(x, "    "))
 	}
-	m.f("- **DPIA required: %s** (%d of 9 WP248 criteria met", yesNo(res.DPIA.Required), len(res.DPIA.Criteria))
+	m.f("- **DPIA required: %s** (%d of 9 WP248 criteria met", dpiaWord(res), len(res.DPIA.Criteria))
 	if len(res.DPIA.Cases) > 0 {
 		m.f("; mandatory under %s", strings.Join(res.DPIA.Cases, ", "))
 	}

@@ -80,7 +80,7 @@ func (d *pdfDoc) coverVerdicts() {
 		c           rgb
 	}{
 		{"EU AI Act tier", upper(res.TierLabel()), tierColour(res.TierLabel())},
-		{"DPIA required", yesNo(res.DPIA.Required), dpiaColour(res.DPIA.Required)},
+		{"DPIA required", dpiaWord(res), dpiaColour(res)},
 		{"Inherent risk", upper(res.InherentLabel()), levelColour(res.InherentLabel())},
 		{"Residual risk", upper(res.ResidualLabel()), levelColour(res.ResidualLabel())},
 	}
@@ -104,9 +104,12 @@ func (d *pdfDoc) coverVerdicts() {
 	d.jurisdictionBadges()
 }
 
-func dpiaColour(required bool) rgb {
-	if required {
+func dpiaColour(res assessment.Result) rgb {
+	switch {
+	case res.DPIA.Required:
 		return colHigh
+	case res.DPIA.Undecided:
+		return colNeutral
 	}
 	return colLow
 }
@@ -142,7 +145,7 @@ func (d *pdfDoc) summary() {
 	if len(res.DPIA.Cases) > 0 {
 		dpiaWhy += "; a DPIA is mandatory under GDPR Art. 35(3) (" + strings.Join(res.DPIA.Cases, ", ") + ")"
 	}
-	d.verdictLine("DPIA required", yesNo(res.DPIA.Required), dpiaColour(res.DPIA.Required), dpiaWhy+".")
+	d.verdictLine("DPIA required", dpiaWord(res), dpiaColour(res), dpiaWhy+".")
 	for _, reason := range res.DPIA.Reasons {
 		d.font("", 8.5)
 		d.writeAt(margin+52, contentW-52, "– "+reason, 4.2)

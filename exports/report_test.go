@@ -13,6 +13,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/dpia-tool/dpia/assessment"
 )
 
 func render(t *testing.T, format string, r *Report) []byte {
@@ -258,5 +260,30 @@ func TestTOCFit(t *testing.T) {
 	}
 	if all := tocFit(toc, 100); len(all) != len(toc) {
 		t.Fatalf("with room, %d of %d lines", len(all), len(toc))
+	}
+}
+
+// TestUndecidedVerdicts: a result whose laws' scope is still undecided reports the AI Act tier,
+// the DPIA and the overall risk as undecided, not as out of scope, not required and low.
+func TestUndecidedVerdicts(t *testing.T) {
+	in := fixtureInput(t)
+	in.Result = assessment.Result{System: in.Result.System, Jurisdictions: map[string]string{}, Findings: []assessment.Finding{},
+		AIAct: assessment.AIAct{Tier: assessment.TierOutOfScope, Reasons: []string{"Whether the EU AI Act applies is not decided until answered: subjects.locations = (unanswered)."}},
+		DPIA:  assessment.DPIA{Criteria: []string{}, Cases: []string{}, Reasons: []string{}, Undecided: true},
+		Risk:  assessment.Risk{Inherent: "low", Residual: "low"},
+		Laws:  []assessment.LawScope{{Pack: "eu-ai-act", Law: "eu_ai_act", Jurisdiction: "eu", Undecided: true}}}
+	r, err := NewReport(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := string(render(t, "md", r))
+	for _, want := range []string{"**EU AI Act tier: UNDECIDED**", "**DPIA required: UNDECIDED**",
+		"**Overall risk:** Undecided: no law applies until the questions that decide their scope are answered."} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown lacks %q", want)
+		}
+	}
+	if strings.Contains(md, "OUT OF SCOPE") || strings.Contains(md, "residual LOW") {
+		t.Errorf("markdown still states a verdict:\n%s", md)
 	}
 }

@@ -54,6 +54,15 @@ func tierColour(tier string) rgb {
 	return colNeutral
 }
 
+// dpiaWord answers "DPIA required?": YES, NO, or UNDECIDED while unanswered questions could
+// still make it required.
+func dpiaWord(res assessment.Result) string {
+	if !res.DPIA.Required && res.DPIA.Undecided {
+		return "UNDECIDED"
+	}
+	return yesNo(res.DPIA.Required)
+}
+
 // riskWhy explains the overall risk level of the summary.
 func riskWhy(res assessment.Result) string {
 	if res.RiskUndecided() {

@@ -19,7 +19,7 @@ func (x *xlsx) summary() error {
 		{"Content hash (SHA-256)", r.ContentHash},
 		{"EU AI Act tier", upper(res.TierLabel())},
 		{"Why", strings.Join(res.AIAct.Reasons, "\n")},
-		{"DPIA required", yesNo(res.DPIA.Required)},
+		{"DPIA required", dpiaWord(res)},
 		{"Why", strings.Join(res.DPIA.Reasons, "\n")},
 		{"Inherent risk", upper(res.InherentLabel())},
 		{"Residual risk", upper(res.ResidualLabel())},

@@ -46,10 +46,7 @@ func (f *findings) summary() string {
 		}
 		tier += s.Text.Render("  " + r.AIAct.Reasons[0] + more)
 	}
-	verdict := "not required"
-	if r.DPIA.Required {
-		verdict = "required"
-	}
+	verdict := r.DPIALabel()
 	crit := append(append([]string{}, r.DPIA.Criteria...), r.DPIA.Cases...)
 	dpia := s.Muted.Render("DPIA ") + s.Level(verdict)
 	if len(crit) > 0 {

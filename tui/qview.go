@@ -74,10 +74,7 @@ func (m *questionnaire) riskMeter() string {
 		return s.Muted.Render("Risk: grading…")
 	}
 	r := m.result
-	dpia := "not required"
-	if r.DPIA.Required {
-		dpia = "required"
-	}
+	dpia := r.DPIALabel()
 	parts := []string{
 		s.Muted.Render("AI Act ") + s.Level(r.TierLabel()),
 		s.Muted.Render("Residual risk ") + s.Level(r.ResidualLabel()),

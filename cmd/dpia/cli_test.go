@@ -528,7 +528,7 @@ func TestListUndecided(t *testing.T) {
 	}
 	show := dpia(t, ws, "show", id).stdout
 	for _, want := range []string{"AI Act tier     UNDECIDED", "Whether the EU AI Act applies is not decided until answered: subjects.locations = (unanswered).",
-		"Risk            undecided: no law applies"} {
+		"Risk            undecided: no law applies", "DPIA required   undecided (0 of 9 WP248 criteria met)"} {
 		if !strings.Contains(show, want) {
 			t.Errorf("show lacks %q:\n%s", want, show)
 		}

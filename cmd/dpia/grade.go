@@ -85,8 +85,11 @@ func printSummary(w io.Writer, r assessment.Result) {
 		fmt.Fprintf(w, "                  - %s\n", reason)
 	}
 	verdict := "no"
-	if r.DPIA.Required {
+	switch {
+	case r.DPIA.Required:
 		verdict = "yes"
+	case r.DPIA.Undecided:
+		verdict = "undecided"
 	}
 	fmt.Fprintf(w, "  DPIA required   %s (%d of 9 WP248 criteria met", verdict, len(r.DPIA.Criteria))
 	if len(r.DPIA.Criteria) > 0 {
