@@ -52,16 +52,16 @@ func Grade(set *q.Set, in Input) (Result, error) {
 }
 
 type grader struct {
-	set      *q.Set
-	in       Input
-	visible  map[string]bool
-	applies  map[string]bool // pack id → applies
-	why      map[string]string
+	set     *q.Set
+	in      Input
+	visible map[string]bool
+	applies map[string]bool // pack id → applies
+	why     map[string]string
 	// undecided: the pack does not apply only because a question its applies_if reads is
 	// unanswered (it may apply once answered).
 	undecided map[string]bool
-	state    *q.State // evaluates against the answers that count
-	selected map[string]bool
+	state     *q.State // evaluates against the answers that count
+	selected  map[string]bool
 }
 
 // checkPacks rejects pack ids that do not exist.
