@@ -57,8 +57,8 @@ type grader struct {
 	visible map[string]bool
 	applies map[string]bool // pack id → applies
 	why     map[string]string
-	// undecided: the pack does not apply only because a question its applies_if reads is
-	// unanswered (it may apply once answered).
+	// undecided: the pack does not apply, but answers to the unanswered questions its
+	// applies_if reads could make it apply (couldApply).
 	undecided map[string]bool
 	state     *q.State // evaluates against the answers that count
 	selected  map[string]bool
