@@ -4,6 +4,8 @@ import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/dpia-tool/dpia/assessment/store"
 )
 
 // demoDriver builds the demo assessment and opens the given screen of it.
@@ -117,4 +119,24 @@ func TestHistoryShowsEventsAndVerifies(t *testing.T) {
 	}
 	d.keys("V")
 	d.mustSee("DOES NOT VERIFY")
+}
+
+// TestHomeShowsUndecided: a new assessment, whose scope questions are unanswered, is listed
+// with its risk and AI Act tier undecided, not as low risk and out of scope.
+func TestHomeShowsUndecided(t *testing.T) {
+	e := newEnv(t)
+	if _, err := e.b.CreateAssessment(context.Background(), store.NewAssessment{Name: "Fresh"}); err != nil {
+		t.Fatal(err)
+	}
+	d := newDriver(t, e.b, 100, 30)
+	v := d.view()
+	var row string
+	for _, l := range strings.Split(v, "\n") {
+		if strings.Contains(l, "Fresh") {
+			row = l
+		}
+	}
+	if !strings.Contains(row, "UNDECIDED") || strings.Contains(row, "OUT OF SCOPE") || strings.Contains(row, "LOW") {
+		t.Fatalf("home row %q:\n%s", row, v)
+	}
 }
