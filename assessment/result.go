@@ -116,8 +116,8 @@ type LawScope struct {
 	CurrentTo    string `json:"current_to,omitempty"`
 	Applies      bool   `json:"applies"`
 	Reason       string `json:"reason"`
-	// Undecided: the law does not apply only because a question that decides its scope is
-	// unanswered; it may apply once that question is answered.
+	// Undecided: the law does not apply yet, but answers to unanswered questions that decide
+	// its scope could make it apply.
 	Undecided bool `json:"undecided,omitempty"`
 }
 
@@ -136,8 +136,12 @@ func (r Result) AIActUndecided() bool {
 }
 
 // RiskUndecided reports whether no law applies yet while some law's scope waits for an
-// answer: the risk levels then grade nothing, and "low" is not a verdict.
+// answer, and nothing was found: the risk levels then grade nothing, and "low" is not a
+// verdict.
 func (r Result) RiskUndecided() bool {
+	if len(r.Findings) > 0 {
+		return false
+	}
 	undecided := false
 	for _, l := range r.Laws {
 		if l.Applies {

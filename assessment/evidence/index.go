@@ -589,6 +589,28 @@ func (ix *Index) Files(ctx context.Context, id string) ([]FileRecord, error) {
 	return out, rows.Err()
 }
 
+// TextAbsent returns the paths of the assessment's evidence files restored from an archive
+// without their text (search does not see them), in path order; with path set, only that
+// file is considered. It reads the path column alone, so that a search does not pay for
+// listing every file.
+func (ix *Index) TextAbsent(ctx context.Context, id, path string) ([]string, error) {
+	rows, err := ix.db.QueryContext(ctx, `SELECT path FROM evidence_files
+		WHERE assessment_id = ?1 AND text_absent = 1 AND (?2 = '' OR path = ?2) ORDER BY path`, id, path)
+	if err != nil {
+		return nil, fmt.Errorf("list evidence without text: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
 // Detections returns up to limit detections of one file, in file order (all of them when
 // limit is negative); a path that is not an evidence file of the assessment is an error.
 func (ix *Index) Detections(ctx context.Context, id, path string, limit int) ([]model.Detection, error) {

@@ -294,7 +294,13 @@ func (a *app) evidenceListCmd() *cobra.Command {
 			}
 			printFiles(a.stdout, out.Files)
 			printTotals(a.stdout, out.Totals)
-			if note := textAbsentNote(args[0], files, ""); note != "" {
+			var absent []string
+			for _, f := range files {
+				if f.TextAbsent {
+					absent = append(absent, f.Path)
+				}
+			}
+			if note := textAbsentNote(args[0], absent); note != "" {
 				fmt.Fprintln(a.stdout, note)
 			}
 			return nil
@@ -305,15 +311,8 @@ func (a *app) evidenceListCmd() *cobra.Command {
 }
 
 // textAbsentNote says which evidence files search cannot see because they were restored from
-// an archive without their text, and how to make them searchable; "" when there is none. With
-// file set, only that file is considered.
-func textAbsentNote(id string, files []evidence.FileRecord, file string) string {
-	var absent []string
-	for _, f := range files {
-		if f.TextAbsent && (file == "" || f.Path == file) {
-			absent = append(absent, f.Path)
-		}
-	}
+// an archive without their text (absent), and how to make them searchable; "" when none.
+func textAbsentNote(id string, absent []string) string {
 	switch len(absent) {
 	case 0:
 		return ""
@@ -435,11 +434,11 @@ func (a *app) evidenceSearchCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			files, err := ix.Files(cmd.Context(), args[0])
+			absent, err := ix.TextAbsent(cmd.Context(), args[0], q.File)
 			if err != nil {
 				return err
 			}
-			if note := textAbsentNote(args[0], files, q.File); note != "" {
+			if note := textAbsentNote(args[0], absent); note != "" {
 				fmt.Fprintln(a.stderr, note)
 			}
 			if asJSON {

@@ -372,6 +372,9 @@ func TestRestoredEvidenceSearch(t *testing.T) {
 	if r := dpia(t, other, "evidence", "search", id, "Almaty", "--json"); r.code != 0 || strings.TrimSpace(r.stdout) != "[]" || !strings.Contains(r.stderr, note) {
 		t.Fatalf("search --json of restored evidence: %d %q %q", r.code, r.stdout, r.stderr)
 	}
+	if r := dpia(t, other, "evidence", "search", id, "Almaty", "--file", "users.csv"); r.code != 0 || !strings.Contains(r.stderr, note) {
+		t.Fatalf("search --file of restored evidence: %d %q %q", r.code, r.stdout, r.stderr)
+	}
 	if r := dpia(t, other, "evidence", "list", id); !strings.Contains(r.stdout, note) {
 		t.Fatalf("evidence list does not say the text is absent: %q", r.stdout)
 	}
