@@ -395,6 +395,17 @@ func BenchmarkScan(b *testing.B) {
 // package corpus: CSV with Russian and English headers, JSON Lines and Russian/Kazakh prose,
 // 8 MiB (DPIA_BENCH_CORPUS_MB to change), all cores.
 func BenchmarkScanCorpus(b *testing.B) {
+	benchmarkScanCorpus(b, Options{Detector: detect.New(make([]byte, 32)), KeepDetections: -1})
+}
+
+// BenchmarkScanCorpusFloor is BenchmarkScanCorpus with no detector: walking, reading,
+// SHA-256 and extraction (CSV cells, JSON flattening, text lines) alone, the floor under the
+// detection pass.
+func BenchmarkScanCorpusFloor(b *testing.B) {
+	benchmarkScanCorpus(b, Options{skipDetection: true, KeepDetections: -1})
+}
+
+func benchmarkScanCorpus(b *testing.B, opts Options) {
 	mb := int64(8)
 	if v, err := strconv.Atoi(os.Getenv("DPIA_BENCH_CORPUS_MB")); err == nil && v > 0 {
 		mb = int64(v)
@@ -404,11 +415,10 @@ func BenchmarkScanCorpus(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	det := detect.New(make([]byte, 32))
 	b.SetBytes(m.Bytes)
 	b.ReportAllocs()
 	for b.Loop() {
-		_, err := Scan(context.Background(), []string{dir}, Options{Detector: det, KeepDetections: -1}, func(FileResult) error { return nil })
+		_, err := Scan(context.Background(), []string{dir}, opts, func(FileResult) error { return nil })
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -86,6 +86,10 @@ type Options struct {
 	Attached func(source string) (path string, ok bool)
 	// Progress receives progress events, at most about ten a second, and a last one with Done.
 	Progress func(Progress)
+	// skipDetection hands the extracted text and rows to no detector:
+	// BenchmarkScanCorpusFloor measures with it what walking, reading, hashing and
+	// extracting cost, the floor under 'dpia scan'.
+	skipDetection bool
 }
 
 // Progress is a snapshot of a running scan.

@@ -165,6 +165,10 @@ func (tc *typeCounts) fold(into map[string]int) {
 
 func newCollector(opts Options, res *FileResult) *collector {
 	c := &collector{res: res, keep: opts.KeepText}
+	if opts.skipDetection {
+		c.scan = discard{}
+		return c
+	}
 	if opts.Redact {
 		c.red = newRedactor(opts.Detector)
 	}
@@ -185,6 +189,15 @@ func newCollector(opts Options, res *FileResult) *collector {
 	})
 	return c
 }
+
+// discard is the sink of a scan that detects nothing (Options.skipDetection).
+type discard struct{}
+
+func (discard) Text(model.Location, string) error         { return nil }
+func (discard) TableStart(model.Location, []string) error { return nil }
+func (discard) Row(model.Location, []string) error        { return nil }
+func (discard) TableEnd() error                           { return nil }
+func (discard) Found(model.Detection) error               { return nil }
 
 func (c *collector) add(loc model.Location, text string) {
 	if !c.keep || text == "" {
