@@ -19,6 +19,10 @@ func TestDPIAUndecided(t *testing.T) {
 	}{
 		{"nothing answered", nil, false, true, "undecided"},
 		{"no biometrics, small scale: at most one criterion", map[string]q.Value{"bio": {"no"}, "scale": {"10"}}, false, false, "not required"},
+		{"no biometrics, scale unanswered: the kind of biometrics is hidden, so only one criterion could be met",
+			map[string]q.Value{"bio": {"no"}}, false, false, "not required"},
+		{"no biometrics, a hidden answer of faces does not count", map[string]q.Value{"bio": {"no"}, "bio.kind": {"face"}}, false, false, "not required"},
+		{"biometrics unanswered, a hidden answer of faces would count once shown", map[string]q.Value{"bio.kind": {"face"}, "scale": {"10"}}, false, true, "undecided"},
 		{"fingerprints, scale unanswered: a second criterion could be met", map[string]q.Value{"bio": {"yes"}, "bio.kind": {"finger"}}, false, true, "undecided"},
 		{"fingerprints, small scale: decided", map[string]q.Value{"bio": {"yes"}, "bio.kind": {"finger"}, "scale": {"10"}}, false, false, "not required"},
 		{"faces: two criteria met", map[string]q.Value{"bio": {"yes"}, "bio.kind": {"face"}}, true, false, "required"},

@@ -2,7 +2,9 @@ package assessment
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -61,7 +63,11 @@ type grader struct {
 	// applies_if reads could make it apply (couldApply).
 	undecided map[string]bool
 	state     *q.State // evaluates against the answers that count
-	selected  map[string]bool
+	// settled is set once every pack's scope is decided; base then keeps couldApply's
+	// visibility over the answers given, the same for every condition.
+	settled  bool
+	base     shown
+	selected map[string]bool
 }
 
 // checkPacks rejects pack ids that do not exist.
@@ -127,6 +133,7 @@ func (g *grader) packApplies(id string) (bool, error) {
 		g.applies[id], g.why[id] = true, "always applies"
 	case len(g.selected) > 0 && !g.selected[id]:
 		g.applies[id], g.why[id] = false, "not chosen for this assessment"
+		g.base = shown{}
 	default:
 		ok, reads, err := g.state.Eval(&p.AppliesIf)
 		if err != nil {
@@ -138,11 +145,12 @@ func (g *grader) packApplies(id string) (bool, error) {
 			g.why[id] = "applies to every assessment"
 		case ok:
 			g.why[id] = "in scope: " + strings.Join(g.because(reads), "; ")
-		case g.couldApply(&p.AppliesIf, reads):
+		case g.couldApply(&p.AppliesIf):
 			g.undecided[id] = true
 			g.why[id] = "not decided until answered: " + strings.Join(g.because(reads), "; ")
 		default:
 			g.why[id] = "out of scope: " + strings.Join(g.because(reads), "; ")
+			g.base = shown{}
 		}
 	}
 	return g.applies[id], nil
@@ -163,48 +171,139 @@ func (g *grader) laws() []LawScope {
 	return out
 }
 
-// couldApply reports whether a condition that is false now could become true once the
-// unanswered questions it reads are answered: it tries their values (each option of a single
-// choice or yes/no question; each option, and all of them, of a multiple choice) depth first,
-// following the questions each try reads in turn. A text or number question, or more tries
-// than maxScopeTries, counts as "could".
-func (g *grader) couldApply(c *q.Cond, reads q.Reads) bool {
-	answers := make(map[string]q.Value, len(g.state.Answers)+4)
-	for id, v := range g.state.Answers {
-		answers[id] = v
+// couldApply reports whether a condition that is false now could become true once
+// unanswered questions are answered: it tries their values (each option of a single choice or
+// yes/no question; each option, and all of them, of a multiple choice) depth first, following
+// the questions each try reads in turn. As in grading, an answer counts only while its
+// question is shown: a question hidden by its show_if is tried only once answers to the
+// questions that show_if reads could show it, so an answer that could never count decides
+// nothing. A text or number question, or more tries than maxScopeTries, counts as "could".
+func (g *grader) couldApply(c *q.Cond) bool {
+	raw := make(map[string]q.Value, len(g.in.Answers)+4)
+	for id, v := range g.in.Answers {
+		if len(v) > 0 {
+			raw[id] = v
+		}
+	}
+	if g.base.counted == nil {
+		g.base = g.shownUnder(raw, nil, shown{})
+	}
+	base := g.base
+	var assigned []string
+	// eval grades c as it would be graded with the answers tried so far: ids are the
+	// questions it read, then those the show_if of each hidden one among them reads.
+	eval := func() (ok bool, ids []string, now shown) {
+		now = g.shownUnder(raw, assigned, base)
+		ok, r, err := q.NewState(now.counted, g.in.Evidence).Eval(c)
+		if err != nil {
+			return false, nil, now
+		}
+		ids = append(ids, r.Answers...)
+		for _, id := range r.Answers {
+			ids = append(ids, now.hidden[id]...)
+		}
+		return ok, ids, now
 	}
 	tries := 0
-	var try func(r q.Reads) bool
-	try = func(r q.Reads) bool {
+	var try func(ids []string, now shown) bool
+	try = func(ids []string, now shown) bool {
 		var next *q.Question
-		for _, id := range r.Answers {
-			if len(answers[id]) == 0 {
-				next = g.set.Question(id)
-				break
+		for _, id := range ids {
+			_, hidden := now.hidden[id]
+			if len(raw[id]) == 0 && !hidden {
+				if next = g.set.Question(id); next != nil {
+					break
+				}
 			}
 		}
 		if next == nil {
-			return false // every question it read is answered, and it is false
+			return false // every question it read is answered or cannot be shown, and it is false
 		}
 		cands := scopeCandidates(next)
 		if cands == nil {
 			return true
 		}
 		id := next.ID.Value
-		defer delete(answers, id)
+		assigned = append(assigned, id)
+		defer func() { delete(raw, id); assigned = assigned[:len(assigned)-1] }()
 		for _, v := range cands {
 			if tries++; tries > maxScopeTries {
 				return true
 			}
-			answers[id] = v
-			ok, r2, err := q.NewState(answers, g.in.Evidence).Eval(c)
-			if err == nil && (ok || try(r2)) {
+			raw[id] = v
+			ok, ids2, now2 := eval()
+			if ok || try(ids2, now2) {
 				return true
 			}
 		}
 		return false
 	}
-	return try(reads)
+	ok, ids, now := eval()
+	return ok || try(ids, now)
+}
+
+// shown is visibility over a set of answers: the answers that count (those of shown
+// questions), and the hidden questions with what their show_if read.
+type shown struct {
+	counted map[string]q.Value
+	hidden  map[string][]string
+}
+
+// shownUnder computes visibility over raw. With base (visibility over raw without the
+// assigned answers) it only re-decides the questions whose show_if names an assigned question
+// or one whose visibility or answer changed. A question of a law pack counts as shown while
+// the pack applies, could apply or is not decided yet, so that couldApply errs towards
+// "undecided".
+func (g *grader) shownUnder(raw map[string]q.Value, assigned []string, base shown) shown {
+	out := shown{counted: make(map[string]q.Value, len(raw)), hidden: make(map[string][]string, len(base.hidden))}
+	if base.counted != nil {
+		if len(assigned) == 0 {
+			return base
+		}
+		maps.Copy(out.counted, base.counted)
+		maps.Copy(out.hidden, base.hidden)
+	}
+	changed := make(map[string]bool, len(assigned))
+	for _, id := range assigned {
+		changed[id] = true
+		if _, hidden := out.hidden[id]; !hidden {
+			out.counted[id] = raw[id]
+		}
+	}
+	st := q.NewState(out.counted, g.in.Evidence)
+	for _, qu := range g.set.VisibilityOrder() {
+		id := qu.ID.Value
+		if base.counted != nil && !namesAny(&qu.ShowIf, changed) {
+			continue
+		}
+		before, wasCounted := out.counted[id]
+		_, wasHidden := out.hidden[id]
+		delete(out.counted, id)
+		delete(out.hidden, id)
+		if applies, known := g.applies[qu.Pack]; known && !applies && !g.undecided[qu.Pack] {
+			out.hidden[id] = nil
+		} else if ok, reads, err := st.Eval(&qu.ShowIf); err != nil || !ok {
+			out.hidden[id] = reads.Answers
+		} else if v := raw[id]; len(v) > 0 {
+			out.counted[id] = v
+		}
+		_, isHidden := out.hidden[id]
+		after, isCounted := out.counted[id]
+		if wasHidden != isHidden || wasCounted != isCounted || !slices.Equal(before, after) {
+			changed[id] = true
+		}
+	}
+	return out
+}
+
+// namesAny reports whether the condition names one of the question ids.
+func namesAny(c *q.Cond, ids map[string]bool) bool {
+	for _, r := range c.Refs() {
+		if ids[r.ID] {
+			return true
+		}
+	}
+	return false
 }
 
 // maxScopeTries bounds couldApply; the built-in packs need a few dozen tries at most.
@@ -389,8 +488,8 @@ func (g *grader) dpiaUndecided(d DPIA) (bool, error) {
 		if !g.applies[pack] {
 			return g.undecided[pack], nil
 		}
-		ok, reads, err := g.state.Eval(c)
-		return !ok && g.couldApply(c, reads), err
+		ok, _, err := g.state.Eval(c)
+		return !ok && g.couldApply(c), err
 	}
 	for _, c := range g.set.Mandatory {
 		if ok, err := could(&c.When, c.Pack); ok || err != nil {

@@ -325,6 +325,21 @@ func BenchmarkGrade(b *testing.B) {
 	}
 }
 
+// BenchmarkGradeUnanswered grades a new assessment: nothing answered, so every law's scope and
+// the DPIA verdict are searched for answers that could decide them (couldApply).
+func BenchmarkGradeUnanswered(b *testing.B) {
+	set, err := q.LoadBuiltin()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Grade(set, Input{System: System{Name: "New"}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func TestArticleRef(t *testing.T) {
 	for _, tt := range []struct{ law, article, want string }{
 		{"gdpr", "9(1)", "Art. 9(1)"},
