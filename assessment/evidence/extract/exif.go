@@ -56,6 +56,9 @@ func imageMetadata(f *file, g *guard) error {
 
 // decodeEXIF parses a raw EXIF block ("Exif\0\0" + TIFF, or TIFF); nil when it cannot.
 func decodeEXIF(block []byte) (x *exif.Exif) {
+	if !tiffBounded(block) {
+		return nil
+	}
 	defer func() {
 		if recover() != nil {
 			x = nil

@@ -3,12 +3,24 @@ package extract
 import (
 	"bytes"
 	"context"
+	"runtime/metrics"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/dpia-tool/dpia/assessment/evidence/model"
 )
+
+// maxFuzzAlloc bounds what extracting one fuzz input (at most a few MiB, with fuzzLimits) may
+// allocate in all.
+const maxFuzzAlloc = 256 << 20
+
+// heapAllocated is the number of bytes allocated on the heap since the program started.
+func heapAllocated() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}}
+	metrics.Read(s)
+	return s[0].Value.Uint64()
+}
 
 // fuzzLimits are small limits so that a fuzz input reaches them.
 func fuzzLimits() Limits {
@@ -55,9 +67,17 @@ func (c checkingSink) Found(_ model.Detection) error { return nil }
 
 // fuzzExtract runs one extractor on data; a panic recovered by Extract is a failure for the
 // extractors written here (the PDF library's own panics are allowed).
+//
+// It also bounds the memory an input makes the extractor allocate: a file of a few bytes that
+// claims gigabytes (a Parquet footer length, an image size) must be refused before the
+// parser allocates what it claims.
 func fuzzExtract(t *testing.T, kind string, data []byte, allowPanic bool) {
 	lim := fuzzLimits()
+	before := heapAllocated()
 	err := Extract(context.Background(), "fuzz", kind, bytes.NewReader(data), int64(len(data)), checkingSink{t, lim}, lim)
+	if n := heapAllocated() - before; n > maxFuzzAlloc {
+		t.Fatalf("extracting %d bytes as %s allocated %d MiB (more than %d MiB): %v", len(data), kind, n>>20, maxFuzzAlloc>>20, err)
+	}
 	if err != nil && !allowPanic && strings.Contains(err.Error(), "parser failed") {
 		t.Fatalf("panic: %v", err)
 	}

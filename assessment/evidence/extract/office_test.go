@@ -259,3 +259,32 @@ func TestExtractParquet(t *testing.T) {
 		t.Errorf("truncated parquet: err = %v, want malformed", err)
 	}
 }
+
+// TestExtractParquetFooterGuard: a Parquet file whose footer claims more bytes than the file
+// holds is refused before the parser allocates what it claims (parquet-go allocated the 4 GiB
+// a 20-byte file asked for).
+func TestExtractParquetFooterGuard(t *testing.T) {
+	tests := []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"footer of 4 GiB", []byte("PAR1\x15\x06\x15\xd6\x01\x15\xd6\x01\xff\xff\xff\xffPAR1"),
+			"malformed Parquet: its footer claims 4294967295 bytes, more than the file's 20"},
+		{"too short", []byte("PAR1PAR1"), "malformed Parquet: 8 bytes is too short for a Parquet file"},
+		{"no closing magic", []byte("PAR1\x00\x00\x00\x00\x00\x00\x00\x00\x04\x00\x00\x00PAR2"),
+			`malformed Parquet: the file does not end with the Parquet magic ("PAR2")`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := heapAllocated()
+			_, kind, err := extractBytes(t, "x.parquet", tt.data, DefaultLimits())
+			if n := heapAllocated() - before; n > 16<<20 {
+				t.Errorf("allocated %d MiB", n>>20)
+			}
+			if kind != KindParquet || err == nil || err.Error() != tt.want {
+				t.Errorf("kind %s, err %v; want %q", kind, err, tt.want)
+			}
+		})
+	}
+}

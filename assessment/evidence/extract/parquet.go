@@ -2,6 +2,7 @@ package extract
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -23,6 +24,9 @@ const parquetBatch = 128
 // TIMESTAMP as RFC 3339 in UTC, and a repeated column as "[v1, v2, …]" so that an embedding
 // column of floats is visible to the detectors.
 func extractParquet(ctx context.Context, f *file, g *guard, lim Limits) error {
+	if err := checkParquetFooter(f); err != nil {
+		return err
+	}
 	pf, err := parquet.OpenFile(f.r, f.size, parquet.SkipPageIndex(true), parquet.SkipBloomFilters(true))
 	if err != nil {
 		return fmt.Errorf("malformed Parquet: %w", err)
@@ -42,6 +46,27 @@ func extractParquet(ctx context.Context, f *file, g *guard, lim Limits) error {
 		}
 	}
 	return g.TableEnd()
+}
+
+// checkParquetFooter checks the footer's length against the file's size before the parser
+// reads it: parquet-go allocates the length the file claims (up to 4 GiB) before finding that
+// the file is too short, so a hostile file of 20 bytes would cost gigabytes of memory.
+func checkParquetFooter(f *file) error {
+	const magic = 4
+	if f.size < 3*magic {
+		return fmt.Errorf("malformed Parquet: %d bytes is too short for a Parquet file", f.size)
+	}
+	var tail [2 * magic]byte
+	if _, err := f.r.ReadAt(tail[:], f.size-int64(len(tail))); err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	if m := string(tail[magic:]); m != "PAR1" && m != "PARE" {
+		return fmt.Errorf("malformed Parquet: the file does not end with the Parquet magic (%q)", m)
+	}
+	if n := int64(binary.LittleEndian.Uint32(tail[:magic])); n > f.size-3*magic {
+		return fmt.Errorf("malformed Parquet: its footer claims %d bytes, more than the file's %d", n, f.size)
+	}
+	return nil
 }
 
 // parquetRowGroup writes the rows of one row group; n counts rows across groups.
