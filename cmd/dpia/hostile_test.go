@@ -23,6 +23,10 @@ const hostileDir = "../../testdata/hostile"
 // hostileBound is the most time one run may take (the slowest today takes about a second).
 const hostileBound = 20 * time.Second
 
+// hostileRSS is the most memory one run may reach (the bound for indexing is 300 MB;
+// a hostile file must not cost more than an ordinary one).
+const hostileRSS = 300 << 20
+
 // hostileCase is one run of the binary on one hostile file.
 type hostileCase struct {
 	file  string   // under testdata/hostile (or "gen/" for a file made by the test)
@@ -66,6 +70,9 @@ var hostileCases = []hostileCase{
 	{file: "images/truncated.jpg", cmd: "scan", want: "malformed jpeg"},
 	{file: "images/garbage.png", cmd: "scan", want: "malformed image"},
 	{file: "images/png-bomb.png", cmd: "scan"},
+	{file: "images/exif-loop.jpg", cmd: "scan"},
+	{file: "images/exif-count-overflow.jpg", cmd: "scan"},
+	{file: "spreadsheets/parquet-footers", cmd: "scan", want: "its footer claims"},
 	{file: "packs/invalid.yaml", cmd: "validate", codes: []int{1}, want: "invalid.yaml:3:1"},
 	{file: "packs/nil-items.yaml", cmd: "validate", codes: []int{1}, want: "sections: item 1 is empty"},
 	{file: "packs/billion-laughs.yaml", cmd: "validate", codes: []int{1}, want: "billion-laughs.yaml"},
@@ -128,6 +135,9 @@ func runBounded(t *testing.T, dir string, args ...string) (result, time.Duration
 	took := time.Since(start)
 	if ctx.Err() != nil {
 		t.Fatalf("%v did not finish within %s", args, hostileBound)
+	}
+	if rss, ok := peakRSS(cmd.ProcessState); ok && rss > hostileRSS {
+		t.Errorf("%v reached %d MiB of memory, more than %d MiB", args, rss>>20, hostileRSS>>20)
 	}
 	return r, took
 }

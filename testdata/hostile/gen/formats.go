@@ -9,6 +9,8 @@ import (
 	"image"
 	"image/color"
 	"image/jpeg"
+	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -118,7 +120,7 @@ func spreadsheets() error {
 			return err
 		}
 	}
-	return nil
+	return parquetFooters()
 }
 
 // pngOf is a PNG of a width×height 8-bit grey image whose rows are all zero.
@@ -166,9 +168,63 @@ func images() error {
 		"truncated.jpg":       good[:len(good)/2],
 		"png-bomb.png":        pngOf(7000, 7000, 7000),
 		"garbage.png":         append([]byte("\x89PNG\r\n\x1a\n"), noise(2048, 4)...),
+		// EXIF whose IFD chain loops (IFD0 → IFD1 → IFD0): goexif followed it for ever.
+		"exif-loop.jpg": withEXIF(good, tiffLE(func(b []byte) []byte {
+			b = ifdOneASCII(b, 26)
+			return ifdOneASCII(b, 8)
+		})),
+		// EXIF with a LONG tag of 0x40000001 values: 4 × count overflows 32 bits to 4, and
+		// goexif allocated the count, 8 GiB.
+		"exif-count-overflow.jpg": withEXIF(good, tiffLE(func(b []byte) []byte {
+			b = binary.LittleEndian.AppendUint16(b, 1)
+			b = append(b, 0x00, 0x01, 4, 0) // ImageWidth, LONG
+			b = binary.LittleEndian.AppendUint32(b, 0x40000001)
+			b = binary.LittleEndian.AppendUint32(b, 1)
+			return binary.LittleEndian.AppendUint32(b, 0)
+		})),
 	}
 	for name, b := range files {
 		if err := write("images", name, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// tiffLE is a little-endian TIFF header whose first IFD is at offset 8, followed by what dirs
+// appends.
+func tiffLE(dirs func([]byte) []byte) []byte {
+	return dirs([]byte("II*\x00\x08\x00\x00\x00"))
+}
+
+// ifdOneASCII appends an 18-byte IFD holding one ImageDescription "abc", then next.
+func ifdOneASCII(b []byte, next uint32) []byte {
+	b = binary.LittleEndian.AppendUint16(b, 1)
+	b = append(b, 0x0E, 0x01, 2, 0, 4, 0, 0, 0, 'a', 'b', 'c', 0)
+	return binary.LittleEndian.AppendUint32(b, next)
+}
+
+// withEXIF inserts an APP1 Exif segment holding tiff after a JPEG's SOI marker.
+func withEXIF(jpg, tiff []byte) []byte {
+	seg := append([]byte("Exif\x00\x00"), tiff...)
+	out := []byte{0xFF, 0xD8, 0xFF, 0xE1}
+	out = binary.BigEndian.AppendUint16(out, uint16(len(seg)+2))
+	out = append(out, seg...)
+	return append(out, jpg[2:]...)
+}
+
+// parquetFooters writes Parquet files of 20 bytes whose footers claim 1 to 4 GiB: parquet-go
+// allocated each claim before finding the file too short (eight of them in one scan: gigabytes).
+func parquetFooters() error {
+	dir := filepath.Join("spreadsheets", "parquet-footers")
+	if err := os.MkdirAll(filepath.Join(out, dir), 0o755); err != nil {
+		return err
+	}
+	for i := range 8 {
+		b := []byte("PAR1\x15\x06\x15\xd6\x01\x15\xd6\x01")
+		b = binary.LittleEndian.AppendUint32(b, uint32(1<<30+i*(3<<27)))
+		b = append(b, "PAR1"...)
+		if err := write(dir, fmt.Sprintf("footer-%d.parquet", i), b); err != nil {
 			return err
 		}
 	}
