@@ -63,9 +63,8 @@ type grader struct {
 	// applies_if reads could make it apply (couldApply).
 	undecided map[string]bool
 	state     *q.State // evaluates against the answers that count
-	// settled is set once every pack's scope is decided; base then keeps couldApply's
-	// visibility over the answers given, the same for every condition.
-	settled  bool
+	// base is couldApply's visibility over the answers given; packApplies clears it when it
+	// decides that a pack does not apply.
 	base     shown
 	selected map[string]bool
 }
