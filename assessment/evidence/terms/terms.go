@@ -45,7 +45,8 @@ func init() {
 }
 
 // IsWordRune reports whether r is part of a word: a letter, number, private-use character or
-// combining mark (a mark adds nothing to the folded word).
+// one of the combining diacritics unicode61 keeps inside a word (a mark adds nothing to the
+// folded word).
 func IsWordRune(r rune) bool {
 	if r < 0 {
 		return false
@@ -63,7 +64,10 @@ func IsWordRune(r rune) bool {
 func fold(r rune) int32 {
 	switch {
 	case unicode.Is(unicode.Mn, r):
-		return mark
+		if isDiacritic(r) {
+			return mark
+		}
+		return sep
 	case !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.Is(unicode.Co, r):
 		return sep
 	}
@@ -80,6 +84,23 @@ func fold(r rune) int32 {
 		}
 	}
 	return l
+}
+
+// isDiacritic reports the combining marks that unicode61 takes as part of a word (and drops):
+// the 32 marks of U+0300–U+0331 that SQLite's sqlite3Fts5UnicodeIsdiacritic lists (grave,
+// acute, circumflex, tilde, macron, breve, dot, diaeresis, ring, double acute, caron, cedilla,
+// ogonek and a few more). Any other non-spacing mark separates words there, as here
+// ("0\u03170" is two words; found by FuzzWords).
+func isDiacritic(r rune) bool {
+	const lo, hi = 0x300, 0x331
+	const mask0, mask1 = 0x08029FDF, 0x000361F8 // the marks of U+0300–U+031F and U+0320–U+0331
+	switch {
+	case r < lo || r > hi:
+		return false
+	case r < lo+32:
+		return mask0&(1<<(r-lo)) != 0
+	}
+	return mask1&(1<<(r-lo-32)) != 0
 }
 
 // Append appends the folded words of text to dst, separated by single spaces (with one

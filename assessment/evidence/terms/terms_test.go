@@ -70,6 +70,7 @@ func TestWordsMatchUnicode61(t *testing.T) {
 		"dépôt 2024-03-01T10:00:00Z id=42 ratio 3.14 №5 100%",
 		"tab\there\nnew line; «кавычки» — тире … многоточие",
 		"e\u0301t\u0301e\u0301 (decomposed), x\u0308y, \u0301lead",
+		"0\u03170 a\u0483b كَتَبَ: marks that are not unicode61's diacritics split words",
 		"Ελληνικά ΣΊΣΥΦΟΣ, עברית, العربية ١٢٣",
 		"emoji 😀 and 中文字符 and ｆｕｌｌｗｉｄｔｈ",
 		"",
