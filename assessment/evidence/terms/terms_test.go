@@ -70,7 +70,6 @@ func TestWordsMatchUnicode61(t *testing.T) {
 		"dépôt 2024-03-01T10:00:00Z id=42 ratio 3.14 №5 100%",
 		"tab\there\nnew line; «кавычки» — тире … многоточие",
 		"e\u0301t\u0301e\u0301 (decomposed), x\u0308y, \u0301lead",
-		"0\u03170 a\u0483b كَتَبَ: marks that are not unicode61's diacritics split words",
 		"Ελληνικά ΣΊΣΥΦΟΣ, עברית, العربية ١٢٣",
 		"emoji 😀 and 中文字符 and ｆｕｌｌｗｉｄｔｈ",
 		"",
@@ -91,6 +90,7 @@ func FuzzWords(f *testing.F) {
 	f.Add("Иванов Café Қазақ 123 e\u0301")
 	f.Add("a-b_c.d")
 	db := openUnicode61(f)
+	known := knownDifferences(f)
 	f.Fuzz(func(t *testing.T, text string) {
 		for i := 0; i < len(text); { // runes as SQLite reads them
 			r := rune(text[i])
@@ -99,9 +99,9 @@ func FuzzWords(f *testing.F) {
 			} else {
 				r, i = decode(text, i)
 			}
-			// Unassigned code points (no text holds them; SQLite's tables and Go's differ
-			// there) are not compared either.
-			if r >= 0x500 && r != utf8.RuneError || r == 0 || !assigned(r) {
+			// Nor are the runes this package folds otherwise on purpose, or by newer tables
+			// (TestRunesMatchUnicode61 lists them all).
+			if r >= 0x500 && r != utf8.RuneError || r == 0 || !assigned(r) || known[r] {
 				t.Skip()
 			}
 		}
