@@ -254,11 +254,11 @@ type shown struct {
 // the pack applies, could apply or is not decided yet, so that couldApply errs towards
 // "undecided".
 func (g *grader) shownUnder(raw map[string]q.Value, assigned []string, base shown) shown {
+	if base.counted != nil && len(assigned) == 0 {
+		return base
+	}
 	out := shown{counted: make(map[string]q.Value, len(raw)), hidden: make(map[string][]string, len(base.hidden))}
 	if base.counted != nil {
-		if len(assigned) == 0 {
-			return base
-		}
 		maps.Copy(out.counted, base.counted)
 		maps.Copy(out.hidden, base.hidden)
 	}
